@@ -1,0 +1,1 @@
+"""Coalition's shared kernel: what every service needs once, and nothing service-specific."""

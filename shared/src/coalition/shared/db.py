@@ -1,0 +1,82 @@
+"""Database engines and migrations: one place that knows SQLite from PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+EVENT_STORE_MIGRATIONS = Path(__file__).parent / "eventstore" / "migrations"
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine; for SQLite: WAL, a busy timeout, and BEGIN IMMEDIATE for writers."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **kwargs)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @sa.event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, issue BEGIN, so that we can choose IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        # Writers take the write lock up front: no deadlock-prone lock upgrades later.
+        if connection.get_execution_options().get("sqlite_immediate"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def _alembic_config(locations: list[Path]) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(EVENT_STORE_MIGRATIONS))
+    config.set_main_option(
+        "version_locations", " ".join(str(location) for location in locations)
+    )
+    config.set_main_option("path_separator", "space")
+    return config
+
+
+def _upgrade(connection: Connection, locations: list[Path]) -> None:
+    config = _alembic_config(locations)
+    script = ScriptDirectory.from_config(config)
+
+    def upgrade(revision: Any, _context: Any) -> Any:
+        return script._upgrade_revs("heads", revision)
+
+    with EnvironmentContext(config, script, fn=upgrade, destination_rev="heads") as env:
+        env.configure(connection=connection, target_metadata=None)
+        with env.begin_transaction():
+            env.run_migrations()
+
+
+async def migrate(engine: AsyncEngine, extra_locations: list[Path] | None = None) -> None:
+    """Bring the database to the newest revision of the event store and of the service's own
+    migration branch (each service may add tables beside the log: read models, for example)."""
+    locations = [EVENT_STORE_MIGRATIONS / "versions", *(extra_locations or [])]
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade, locations)

@@ -1,0 +1,19 @@
+"""Typed errors of the event store."""
+
+from __future__ import annotations
+
+
+class EventStoreError(Exception):
+    """Base class of event store errors."""
+
+
+class ConcurrencyError(EventStoreError):
+    """An append expected a stream version that is no longer current; nothing was written."""
+
+    def __init__(self, stream_id: str, expected_version: int, current_version: int) -> None:
+        super().__init__(
+            f"stream {stream_id!r} is at version {current_version}, expected {expected_version}"
+        )
+        self.stream_id = stream_id
+        self.expected_version = expected_version
+        self.current_version = current_version

@@ -1,0 +1,81 @@
+"""The event log, the relay checkpoint, processed events and dead letters.
+
+Revision ID: es0001
+Revises:
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
+
+revision = "es0001"
+down_revision = None
+branch_labels = ("eventstore",)
+depends_on = None
+
+Json = sa.JSON().with_variant(JSONB(), "postgresql")
+Position = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Timestamp = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "events",
+        sa.Column("position", Position, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.Uuid(), nullable=False, unique=True),
+        sa.Column("stream_id", sa.String(200), nullable=False),
+        sa.Column("stream_type", sa.String(100), nullable=False),
+        sa.Column("stream_version", sa.Integer(), nullable=False),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("schema_version", sa.Integer(), nullable=False),
+        sa.Column("payload", Json, nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("correlation_id", sa.Uuid(), nullable=False),
+        sa.Column("causation_id", sa.Uuid(), nullable=True),
+        sa.Column("campaign_id", sa.String(100), nullable=True),
+        sa.Column("occurred_at", Timestamp, nullable=False),
+        sa.Column("recorded_at", Timestamp, nullable=False),
+        sa.Column("previous_hash", sa.String(64), nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+        sa.UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
+    )
+    op.create_index("ix_events_recorded_at", "events", ["recorded_at"])
+    op.create_index("ix_events_campaign_id", "events", ["campaign_id"])
+    op.create_table(
+        "relay_checkpoints",
+        sa.Column("name", sa.String(100), primary_key=True),
+        sa.Column("position", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", Timestamp, nullable=False),
+    )
+    op.create_table(
+        "processed_events",
+        sa.Column("consumer", sa.String(100), primary_key=True),
+        sa.Column("event_id", sa.Uuid(), primary_key=True),
+        sa.Column("processed_at", Timestamp, nullable=False),
+    )
+    op.create_table(
+        "dead_letters",
+        sa.Column("id", Position, primary_key=True, autoincrement=True),
+        sa.Column("consumer", sa.String(100), nullable=False),
+        sa.Column("event_id", sa.Uuid(), nullable=True),
+        sa.Column("subject", sa.String(300), nullable=False),
+        sa.Column("event_type", sa.String(200), nullable=True),
+        sa.Column("deliveries", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("headers", Json, nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("failed_at", Timestamp, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("dead_letters")
+    op.drop_table("processed_events")
+    op.drop_table("relay_checkpoints")
+    op.drop_index("ix_events_campaign_id", "events")
+    op.drop_index("ix_events_recorded_at", "events")
+    op.drop_table("events")

@@ -1,0 +1,74 @@
+"""Tables of the event store and of the messaging machinery that lives beside it.
+
+Every service's database holds these tables: the log itself (`events`), the relay's checkpoint
+(`relay_checkpoints`), the consumer's record of processed events (`processed_events`) and the
+dead letters (`dead_letters`). Alembic migrations create them; this module is the one
+definition the code queries through.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = sa.MetaData()
+
+Json = sa.JSON().with_variant(JSONB(), "postgresql")
+Position = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Timestamp = sa.DateTime(timezone=True)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("position", Position, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.Uuid(), nullable=False, unique=True),
+    sa.Column("stream_id", sa.String(200), nullable=False),
+    sa.Column("stream_type", sa.String(100), nullable=False),
+    sa.Column("stream_version", sa.Integer(), nullable=False),
+    sa.Column("event_type", sa.String(200), nullable=False),
+    sa.Column("schema_version", sa.Integer(), nullable=False),
+    sa.Column("payload", Json, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=True),
+    sa.Column("correlation_id", sa.Uuid(), nullable=False),
+    sa.Column("causation_id", sa.Uuid(), nullable=True),
+    sa.Column("campaign_id", sa.String(100), nullable=True),
+    sa.Column("occurred_at", Timestamp, nullable=False),
+    sa.Column("recorded_at", Timestamp, nullable=False),
+    sa.Column("previous_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
+    sa.Index("ix_events_recorded_at", "recorded_at"),
+    sa.Index("ix_events_campaign_id", "campaign_id"),
+)
+
+relay_checkpoints = sa.Table(
+    "relay_checkpoints",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("position", sa.BigInteger(), nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+processed_events = sa.Table(
+    "processed_events",
+    metadata,
+    sa.Column("consumer", sa.String(100), primary_key=True),
+    sa.Column("event_id", sa.Uuid(), primary_key=True),
+    sa.Column("processed_at", Timestamp, nullable=False),
+)
+
+dead_letters = sa.Table(
+    "dead_letters",
+    metadata,
+    sa.Column("id", Position, primary_key=True, autoincrement=True),
+    sa.Column("consumer", sa.String(100), nullable=False),
+    sa.Column("event_id", sa.Uuid(), nullable=True),
+    sa.Column("subject", sa.String(300), nullable=False),
+    sa.Column("event_type", sa.String(200), nullable=True),
+    sa.Column("deliveries", sa.Integer(), nullable=False),
+    sa.Column("error", sa.Text(), nullable=False),
+    sa.Column("headers", Json, nullable=False),
+    sa.Column("body", sa.Text(), nullable=False),
+    sa.Column("failed_at", Timestamp, nullable=False),
+)

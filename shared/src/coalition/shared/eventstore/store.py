@@ -1,0 +1,293 @@
+"""The event store on SQLAlchemy 2 (async), one implementation for SQLite and PostgreSQL.
+
+Ordering: readers follow the global `position`. On PostgreSQL a sequence value is taken at
+INSERT but becomes visible at COMMIT, so a reader asking for `position > checkpoint` could pass
+over a row that commits late. Appends are therefore serialised with
+`LOCK TABLE events IN EXCLUSIVE MODE` (the technique of the `eventsourcing` library): positions
+become visible in the order they were assigned, and plain reads (ACCESS SHARE) are not blocked.
+SQLite has one writer at a time (we begin appends with BEGIN IMMEDIATE) and is safe by
+construction. See docs/adr/0002-global-order.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from coalition.shared.events.envelope import Metadata, NewEvent, RecordedEvent, utc_now
+from coalition.shared.eventstore.errors import ConcurrencyError
+from coalition.shared.eventstore.hashing import (
+    GENESIS,
+    ChainVerification,
+    event_hash,
+    verify_chain_async,
+)
+from coalition.shared.eventstore.schema import events
+
+ANY_VERSION = None
+"""Pass as `expected_version` to append without a concurrency check."""
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands datetimes back naive; everything we store is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def row_to_event(row: sa.Row[Any]) -> RecordedEvent:
+    m = row._mapping
+    return RecordedEvent(
+        event_id=m["event_id"],
+        stream_id=m["stream_id"],
+        stream_type=m["stream_type"],
+        stream_version=m["stream_version"],
+        position=m["position"],
+        event_type=m["event_type"],
+        schema_version=m["schema_version"],
+        payload=m["payload"],
+        metadata=Metadata(
+            actor=m["actor"],
+            reason=m["reason"],
+            correlation_id=m["correlation_id"],
+            causation_id=m["causation_id"],
+            campaign_id=m["campaign_id"],
+            occurred_at=as_utc(m["occurred_at"]),
+        ),
+        recorded_at=as_utc(m["recorded_at"]),
+        previous_hash=m["previous_hash"],
+        hash=m["hash"],
+    )
+
+
+class StoreTransaction:
+    """One database transaction in which events are appended, together with whatever else the
+    caller writes on `connection` (a processed-event record, a read model row): all or nothing.
+    """
+
+    def __init__(self, connection: AsyncConnection, store: EventStore) -> None:
+        self.connection = connection
+        self._store = store
+        self._locked = False
+        self.appended: list[RecordedEvent] = []
+
+    async def _lock(self) -> None:
+        if not self._locked and self._store.is_postgres:
+            await self.connection.execute(sa.text("LOCK TABLE events IN EXCLUSIVE MODE"))
+        self._locked = True
+
+    async def stream_head(self, stream_id: str) -> tuple[int, str]:
+        """The stream's current version and last hash (0 and the genesis hash if empty)."""
+        row = (
+            await self.connection.execute(
+                sa.select(events.c.stream_version, events.c.hash)
+                .where(events.c.stream_id == stream_id)
+                .order_by(events.c.stream_version.desc())
+                .limit(1)
+            )
+        ).first()
+        return (0, GENESIS) if row is None else (row[0], row[1])
+
+    async def append(
+        self,
+        stream_id: str,
+        stream_type: str,
+        new_events: Sequence[NewEvent],
+        expected_version: int | None,
+    ) -> list[RecordedEvent]:
+        """Append `new_events` to a stream that must be at `expected_version` (0: new stream;
+        None: any). Raises `ConcurrencyError` otherwise; the caller's transaction then rolls
+        back, so nothing is written."""
+        if not new_events:
+            return []
+        await self._lock()
+        version, previous_hash = await self.stream_head(stream_id)
+        if expected_version is not None and version != expected_version:
+            raise ConcurrencyError(stream_id, expected_version, version)
+        recorded_at = utc_now()
+        rows: list[dict[str, Any]] = []
+        for new in new_events:
+            version += 1
+            payload = new.payload.model_dump(mode="json")
+            meta = new.metadata
+            occurred_at = as_utc(meta.occurred_at)
+            digest = event_hash(
+                previous_hash=previous_hash,
+                event_id=new.event_id,
+                stream_id=stream_id,
+                stream_type=stream_type,
+                stream_version=version,
+                event_type=new.event_type,
+                schema_version=new.schema_version,
+                payload=payload,
+                actor=meta.actor,
+                reason=meta.reason,
+                correlation_id=meta.correlation_id,
+                causation_id=meta.causation_id,
+                campaign_id=meta.campaign_id,
+                occurred_at=occurred_at,
+                recorded_at=recorded_at,
+            )
+            rows.append(
+                {
+                    "event_id": new.event_id,
+                    "stream_id": stream_id,
+                    "stream_type": stream_type,
+                    "stream_version": version,
+                    "event_type": new.event_type,
+                    "schema_version": new.schema_version,
+                    "payload": payload,
+                    "actor": meta.actor,
+                    "reason": meta.reason,
+                    "correlation_id": meta.correlation_id,
+                    "causation_id": meta.causation_id,
+                    "campaign_id": meta.campaign_id,
+                    "occurred_at": occurred_at,
+                    "recorded_at": recorded_at,
+                    "previous_hash": previous_hash,
+                    "hash": digest,
+                }
+            )
+            previous_hash = digest
+        try:
+            result = await self.connection.execute(
+                events.insert().returning(*events.c, sort_by_parameter_order=True), rows
+            )
+        except IntegrityError as error:
+            # The lock makes this unreachable on PostgreSQL and SQLite alike; the unique
+            # constraint stays as the last line of defence.
+            current, _ = await self._store.stream_version_outside(stream_id)
+            raise ConcurrencyError(stream_id, expected_version or 0, current) from error
+        recorded = [row_to_event(row) for row in result.all()]
+        self.appended.extend(recorded)
+        return recorded
+
+
+class EventStore:
+    """Append, read and verify the log of one service's database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.is_postgres = engine.dialect.name == "postgresql"
+        self._listeners: set[asyncio.Event] = set()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[StoreTransaction]:
+        """A write transaction: commit on normal exit, roll back on error, then wake the relay."""
+        async with self.engine.connect() as raw:
+            conn = await raw.execution_options(sqlite_immediate=True)
+            async with conn.begin():
+                tx = StoreTransaction(conn, self)
+                yield tx
+        if tx.appended:
+            self.notify()
+
+    async def append(
+        self,
+        stream_id: str,
+        stream_type: str,
+        new_events: Sequence[NewEvent],
+        expected_version: int | None,
+    ) -> list[RecordedEvent]:
+        """Append in a transaction of its own."""
+        async with self.transaction() as tx:
+            return await tx.append(stream_id, stream_type, new_events, expected_version)
+
+    def notify(self) -> None:
+        for listener in self._listeners:
+            listener.set()
+
+    def listen(self) -> asyncio.Event:
+        """An event set whenever this process commits an append (the relay waits on it)."""
+        listener = asyncio.Event()
+        self._listeners.add(listener)
+        return listener
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def stream_version_outside(self, stream_id: str) -> tuple[int, str]:
+        async with self.engine.connect() as conn:
+            return await StoreTransaction(conn, self).stream_head(stream_id)
+
+    async def stream_version(self, stream_id: str) -> int:
+        """The current version of a stream (0 if it has no events)."""
+        version, _ = await self.stream_version_outside(stream_id)
+        return version
+
+    async def read_stream(
+        self, stream_id: str, *, from_version: int = 1, as_of: datetime | None = None
+    ) -> list[RecordedEvent]:
+        """One stream in version order, optionally only what was recorded by `as_of`."""
+        query = (
+            sa.select(events)
+            .where(events.c.stream_id == stream_id, events.c.stream_version >= from_version)
+            .order_by(events.c.stream_version)
+        )
+        if as_of is not None:
+            query = query.where(events.c.recorded_at <= as_utc(as_of))
+        async with self.engine.connect() as conn:
+            return [row_to_event(row) for row in (await conn.execute(query)).all()]
+
+    async def read_all(
+        self,
+        *,
+        after: int = 0,
+        limit: int = 500,
+        as_of: datetime | None = None,
+        campaign_id: str | None = None,
+    ) -> list[RecordedEvent]:
+        """One page of the whole log in global order, after position `after`."""
+        query = (
+            sa.select(events).where(events.c.position > after).order_by(events.c.position)
+        ).limit(limit)
+        if as_of is not None:
+            query = query.where(events.c.recorded_at <= as_utc(as_of))
+        if campaign_id is not None:
+            query = query.where(events.c.campaign_id == campaign_id)
+        async with self.engine.connect() as conn:
+            return [row_to_event(row) for row in (await conn.execute(query)).all()]
+
+    async def iter_all(
+        self, *, after: int = 0, page_size: int = 500, as_of: datetime | None = None
+    ) -> AsyncIterator[RecordedEvent]:
+        """The whole log from `after`, page by page."""
+        while True:
+            page = await self.read_all(after=after, limit=page_size, as_of=as_of)
+            for event in page:
+                yield event
+            if len(page) < page_size:
+                return
+            after = page[-1].position
+
+    async def head_position(self) -> int:
+        """The position of the last committed event (0 for an empty log)."""
+        async with self.engine.connect() as conn:
+            value = (await conn.execute(sa.select(sa.func.max(events.c.position)))).scalar()
+        return int(value or 0)
+
+    async def get_event(self, event_id: uuid.UUID) -> RecordedEvent | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(sa.select(events).where(events.c.event_id == event_id))).first()
+        return None if row is None else row_to_event(row)
+
+    # -- verifying ---------------------------------------------------------------------------
+
+    async def verify(self, stream_id: str | None = None) -> ChainVerification:
+        """Check the hash chain of one stream, or of every stream in the log."""
+        if stream_id is not None:
+            stream = await self.read_stream(stream_id)
+
+            async def one_stream() -> AsyncIterator[RecordedEvent]:
+                for event in stream:
+                    yield event
+
+            return await verify_chain_async(one_stream())
+        return await verify_chain_async(self.iter_all())
