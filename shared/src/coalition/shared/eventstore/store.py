@@ -94,6 +94,17 @@ class StoreTransaction:
         ).first()
         return (0, GENESIS) if row is None else (row[0], row[1])
 
+    async def read_stream(self, stream_id: str) -> list[RecordedEvent]:
+        """The stream as this transaction sees it, after taking the append lock, so a decision
+        made on it cannot be overtaken by another writer."""
+        await self._lock()
+        result = await self.connection.execute(
+            sa.select(events)
+            .where(events.c.stream_id == stream_id)
+            .order_by(events.c.stream_version)
+        )
+        return [row_to_event(row) for row in result.all()]
+
     async def append(
         self,
         stream_id: str,

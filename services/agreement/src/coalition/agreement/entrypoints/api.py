@@ -1,0 +1,117 @@
+"""REST routes of agreement."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+from pydantic import BaseModel, Field
+
+from coalition.agreement.service_layer import handlers
+from coalition.shared.eventstore.store import EventStore
+from coalition.shared.web.app import runtime_of
+from coalition.shared.web.context import RequestContext, request_context
+from coalition.shared.web.problems import InvalidInputError
+
+router = APIRouter(tags=["agreements"])
+
+Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")]
+
+
+def store_of(request: Request) -> EventStore:
+    return runtime_of(request).store
+
+
+StoreDep = Annotated[EventStore, Depends(store_of)]
+ContextDep = Annotated[RequestContext, Depends(request_context)]
+
+
+def parse_if_match(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    try:
+        return int(if_match.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        raise InvalidInputError(
+            "If-Match must be an ETag this service issued", field="header.if-match"
+        ) from None
+
+
+class AgreementCreate(BaseModel):
+    campaign_id: Id
+    title: str = Field(min_length=1, max_length=300)
+    parties: list[Id] = Field(min_length=1, max_length=50, description="Partner ids that sign.")
+    terms: str = Field(min_length=1, max_length=100_000)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SignatureCreate(BaseModel):
+    partner_id: Id
+    signatory: str = Field(min_length=1, max_length=200, description="Who signed for the party.")
+    terms_hash: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the terms signed.")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class AgreementPublic(BaseModel):
+    agreement_id: str
+    campaign_id: str
+    title: str
+    parties: list[str]
+    terms: str
+    terms_hash: str
+    signed_by: dict[str, str]
+    status: str
+    version: int
+
+
+async def _public(store: EventStore, agreement_id: str, response: Response) -> AgreementPublic:
+    state = await handlers.get_agreement(store, agreement_id)
+    response.headers["ETag"] = f'"{state.version}"'
+    return AgreementPublic(**state.__dict__)
+
+
+@router.post("/agreements", status_code=201, summary="Draft an agreement.")
+async def draft_agreement(
+    body: AgreementCreate, store: StoreDep, context: ContextDep, response: Response
+) -> AgreementPublic:
+    event = await handlers.draft_agreement(
+        store,
+        context.metadata(reason=body.reason, campaign_id=body.campaign_id),
+        campaign_id=body.campaign_id,
+        title=body.title,
+        parties=body.parties,
+        terms=body.terms,
+    )
+    agreement_id = str(event.payload["agreement_id"])
+    response.headers["Location"] = f"agreements/{agreement_id}"
+    return await _public(store, agreement_id, response)
+
+
+@router.post(
+    "/agreements/{agreement_id}/signatures",
+    summary="A party signs the agreement; the last signature brings it into force.",
+)
+async def sign_agreement(
+    agreement_id: str,
+    body: SignatureCreate,
+    store: StoreDep,
+    context: ContextDep,
+    response: Response,
+    if_match: Annotated[str | None, Header(description="ETag of the version being signed.")] = None,
+) -> AgreementPublic:
+    state = await handlers.get_agreement(store, agreement_id)
+    await handlers.sign_agreement(
+        store,
+        context.metadata(reason=body.reason, campaign_id=state.campaign_id),
+        agreement_id=agreement_id,
+        partner_id=body.partner_id,
+        signatory=body.signatory,
+        terms_hash=body.terms_hash,
+        expected_version=parse_if_match(if_match),
+    )
+    return await _public(store, agreement_id, response)
+
+
+@router.get("/agreements/{agreement_id}", summary="An agreement and who has signed it.")
+async def get_agreement(agreement_id: str, store: StoreDep, response: Response) -> AgreementPublic:
+    return await _public(store, agreement_id, response)

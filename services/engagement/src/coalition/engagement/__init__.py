@@ -1,0 +1,1 @@
+"""Engagement: the outreach pipeline."""

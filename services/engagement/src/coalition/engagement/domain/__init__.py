@@ -1,0 +1,1 @@
+"""Pure domain of engagement: no I/O."""

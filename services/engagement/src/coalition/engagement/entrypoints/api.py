@@ -1,0 +1,43 @@
+"""REST routes of engagement."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel
+
+from coalition.engagement.domain.pipeline import engagement_id
+from coalition.engagement.service_layer import handlers
+from coalition.shared.eventstore.store import EventStore
+from coalition.shared.web.app import runtime_of
+
+router = APIRouter(tags=["pipeline"])
+
+
+def store_of(request: Request) -> EventStore:
+    return runtime_of(request).store
+
+
+StoreDep = Annotated[EventStore, Depends(store_of)]
+
+
+class EngagementPublic(BaseModel):
+    engagement_id: str
+    campaign_id: str
+    partner_id: str
+    stage: str
+    score: float | None
+    version: int
+
+
+@router.get(
+    "/campaigns/{campaign_id}/partners/{partner_id}/engagement",
+    summary="The pipeline entry of a partner in a campaign.",
+)
+async def get_engagement(
+    campaign_id: str, partner_id: str, store: StoreDep, response: Response
+) -> EngagementPublic:
+    entry = await handlers.get_engagement(store, engagement_id(campaign_id, partner_id))
+    response.headers["ETag"] = f'"{entry.version}"'
+    return EngagementPublic(**entry.__dict__)

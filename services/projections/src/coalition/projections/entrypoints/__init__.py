@@ -1,0 +1,1 @@
+"""HTTP and broker entry points of projections."""

@@ -1,0 +1,131 @@
+"""REST routes of projections."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from coalition.projections.adapters.tables import partner_list, timeline_entries
+from coalition.projections.service_layer import projector
+from coalition.shared.eventstore.store import as_utc
+from coalition.shared.web.app import runtime_of
+from coalition.shared.web.problems import NotFoundError
+
+router = APIRouter(tags=["read models"])
+
+
+def engine_of(request: Request) -> AsyncEngine:
+    return runtime_of(request).engine
+
+
+EngineDep = Annotated[AsyncEngine, Depends(engine_of)]
+
+
+class PartnerRow(BaseModel):
+    partner_id: str
+    campaign_id: str | None
+    name: str | None
+    kind: str | None
+    score: float | None
+    score_model: str | None
+    stage: str | None
+    agreement_id: str | None
+    agreement_status: str | None
+    updated_at: datetime
+
+
+class PartnerPage(BaseModel):
+    items: list[PartnerRow]
+    next_cursor: str | None
+
+
+class TimelineEntry(BaseModel):
+    event_id: uuid.UUID
+    service: str
+    event_type: str
+    summary: str
+    actor: str
+    reason: str | None
+    occurred_at: datetime
+    recorded_at: datetime
+    causation_id: uuid.UUID | None
+    correlation_id: uuid.UUID
+
+
+class Timeline(BaseModel):
+    partner_id: str
+    entries: list[TimelineEntry]
+
+
+class Rebuilt(BaseModel):
+    replayed: int
+
+
+def _partner(row: sa.Row[object]) -> PartnerRow:
+    values = dict(row._mapping)
+    values["updated_at"] = as_utc(values["updated_at"])
+    return PartnerRow.model_validate(values)
+
+
+@router.get("/partners", summary="Partners with their score, pipeline stage and agreement status.")
+async def list_partners(
+    engine: EngineDep,
+    campaign_id: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(max_length=100, description="`next_cursor` of the previous page.")] = None,
+) -> PartnerPage:
+    query = sa.select(partner_list).order_by(partner_list.c.partner_id).limit(limit + 1)
+    if campaign_id is not None:
+        query = query.where(partner_list.c.campaign_id == campaign_id)
+    if cursor is not None:
+        query = query.where(partner_list.c.partner_id > cursor)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    items = [_partner(row) for row in rows[:limit]]
+    return PartnerPage(items=items, next_cursor=items[-1].partner_id if len(rows) > limit else None)
+
+
+@router.get("/partners/{partner_id}", summary="One partner's row of the partner list.")
+async def get_partner(partner_id: str, engine: EngineDep) -> PartnerRow:
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(sa.select(partner_list).where(partner_list.c.partner_id == partner_id))
+        ).first()
+    if row is None:
+        raise NotFoundError(f"partner {partner_id} not found", partner_id=partner_id)
+    return _partner(row)
+
+
+@router.get(
+    "/partners/{partner_id}/timeline",
+    summary="Every decision about a partner across services, in time order, with who and why.",
+)
+async def partner_timeline(partner_id: str, engine: EngineDep) -> Timeline:
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                sa.select(timeline_entries)
+                .where(timeline_entries.c.partner_id == partner_id)
+                .order_by(timeline_entries.c.occurred_at, timeline_entries.c.received_position)
+            )
+        ).all()
+    if not rows:
+        raise NotFoundError(f"no timeline for partner {partner_id}", partner_id=partner_id)
+    entries = []
+    for row in rows:
+        values = dict(row._mapping)
+        values["occurred_at"] = as_utc(values["occurred_at"])
+        values["recorded_at"] = as_utc(values["recorded_at"])
+        entries.append(TimelineEntry.model_validate(values))
+    return Timeline(partner_id=partner_id, entries=entries)
+
+
+@router.post("/rebuild", summary="Rebuild every read model from the received events.")
+async def rebuild(engine: EngineDep) -> Rebuilt:
+    return Rebuilt(replayed=await projector.rebuild(engine))

@@ -1,0 +1,1 @@
+"""Projecting events into read models, live and on rebuild."""

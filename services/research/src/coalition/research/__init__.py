@@ -1,0 +1,1 @@
+"""Research: campaigns, prospective partners and the stakeholder network."""

@@ -1,0 +1,1 @@
+"""Pure domain of research: no I/O."""

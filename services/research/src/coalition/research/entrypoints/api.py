@@ -1,0 +1,75 @@
+"""REST routes of research."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
+
+from coalition.research.service_layer import handlers
+from coalition.shared.contracts.research import OrganisationKind
+from coalition.shared.eventstore.store import EventStore
+from coalition.shared.web.app import runtime_of
+from coalition.shared.web.context import RequestContext, request_context
+
+router = APIRouter(tags=["partners"])
+
+
+def store_of(request: Request) -> EventStore:
+    return runtime_of(request).store
+
+
+StoreDep = Annotated[EventStore, Depends(store_of)]
+ContextDep = Annotated[RequestContext, Depends(request_context)]
+
+
+class PartnerCreate(BaseModel):
+    campaign_id: str = Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")
+    name: str = Field(min_length=1, max_length=300)
+    kind: OrganisationKind
+    country: str | None = Field(default=None, max_length=100)
+    members: int | None = Field(default=None, ge=0, le=10_000_000_000)
+    reason: str = Field(min_length=1, max_length=2000, description="Why this partner is considered.")
+
+
+class PartnerPublic(BaseModel):
+    partner_id: str
+    campaign_id: str
+    name: str
+    kind: str
+    country: str | None
+    members: int | None
+    version: int
+
+
+class Recorded(BaseModel):
+    partner_id: str
+    event_id: str
+    stream_version: int
+
+
+@router.post("/partners", status_code=201, summary="Identify a prospective partner.")
+async def identify_partner(
+    body: PartnerCreate, store: StoreDep, context: ContextDep, response: Response
+) -> Recorded:
+    event = await handlers.identify_partner(
+        store,
+        context.metadata(reason=body.reason, campaign_id=body.campaign_id),
+        campaign_id=body.campaign_id,
+        name=body.name,
+        kind=body.kind,
+        country=body.country,
+        members=body.members,
+    )
+    partner_id = event.payload["partner_id"]
+    response.headers["Location"] = f"partners/{partner_id}"
+    response.headers["ETag"] = f'"{event.stream_version}"'
+    return Recorded(partner_id=partner_id, event_id=str(event.event_id), stream_version=event.stream_version)
+
+
+@router.get("/partners/{partner_id}", summary="A prospective partner's profile.")
+async def get_partner(partner_id: str, store: StoreDep, response: Response) -> PartnerPublic:
+    partner = await handlers.get_partner(store, partner_id)
+    response.headers["ETag"] = f'"{partner.version}"'
+    return PartnerPublic(**partner.__dict__)

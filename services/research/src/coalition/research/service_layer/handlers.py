@@ -1,0 +1,47 @@
+"""Research use cases: each loads a stream, lets the domain decide, appends."""
+
+from __future__ import annotations
+
+import uuid
+from functools import partial
+
+from coalition.research.domain import partner as model
+from coalition.shared.application import execute
+from coalition.shared.contracts.research import OrganisationKind
+from coalition.shared.events.envelope import Metadata, RecordedEvent
+from coalition.shared.eventstore.store import EventStore
+from coalition.shared.web.problems import NotFoundError
+
+
+async def identify_partner(
+    store: EventStore,
+    metadata: Metadata,
+    *,
+    campaign_id: str,
+    name: str,
+    kind: OrganisationKind,
+    country: str | None = None,
+    members: int | None = None,
+    partner_id: str | None = None,
+) -> RecordedEvent:
+    partner_id = partner_id or str(uuid.uuid4())
+    decide = partial(
+        model.identify,
+        partner_id=partner_id,
+        campaign_id=campaign_id,
+        name=name,
+        kind=kind,
+        country=country,
+        members=members,
+    )
+    recorded = await execute(
+        store, model.stream_id(partner_id), model.STREAM_TYPE, decide, metadata, expected_version=0
+    )
+    return recorded[0]
+
+
+async def get_partner(store: EventStore, partner_id: str) -> model.Partner:
+    partner = model.Partner.from_history(await store.read_stream(model.stream_id(partner_id)))
+    if partner is None:
+        raise NotFoundError(f"partner {partner_id} not found", partner_id=partner_id)
+    return partner

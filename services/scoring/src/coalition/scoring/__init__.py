@@ -1,0 +1,1 @@
+"""Scoring: explainable partner assessment and coalition recommendation."""

@@ -1,0 +1,1 @@
+"""Pure domain of scoring: no I/O."""

@@ -1,0 +1,92 @@
+"""The one command-line entry point: `coalition serve all` (or one service), and tools."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from typing import Annotated
+
+import typer
+
+from coalition.shared.settings import Settings
+
+app = typer.Typer(help="Coalition: find, weigh, win and keep coalition partners.", no_args_is_help=True)
+
+
+@app.command()
+def serve(
+    service: Annotated[str, typer.Argument(help="`all`, or research, scoring, engagement, agreement, projections.")] = "all",
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve one service, or all of them in one process, each under /<service>."""
+    import uvicorn
+
+    from coalition.shared.registry import select
+    from coalition.shared.web.app import build_app
+    from coalition.shared.web.logging import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    specs = select(service)
+    typer.echo(
+        f"Coalition: {', '.join(spec.name for spec in specs)} on http://{host}:{port} "
+        f"(database: {settings.database_url or 'SQLite under ' + str(settings.data_dir)}, "
+        f"broker: {settings.nats_url or 'embedded NATS'})",
+        err=True,
+    )
+    uvicorn.run(build_app(specs, settings), host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+
+
+@app.command()
+def services() -> None:
+    """List the installed services."""
+    from coalition.shared.registry import installed_services
+
+    for name, spec in installed_services().items():
+        typer.echo(f"{name}\t{spec.title}")
+
+
+@app.command()
+def verify(service: Annotated[str, typer.Argument(help="Service whose log to verify.")]) -> None:
+    """Verify the hash chains of a service's event log; name the first event that fails."""
+    from coalition.shared.db import create_engine
+    from coalition.shared.eventstore.store import EventStore
+
+    async def run() -> bool:
+        engine = create_engine(Settings().database_url_for(service))
+        try:
+            result = await EventStore(engine).verify()
+        finally:
+            await engine.dispose()
+        typer.echo(json.dumps({"service": service, **result.__dict__}, default=str))
+        return result.ok
+
+    if not asyncio.run(run()):
+        raise typer.Exit(1)
+
+
+@app.command()
+def migrate(service: Annotated[str, typer.Argument(help="`all` or one service.")] = "all") -> None:
+    """Apply the database migrations of one service or all."""
+    from coalition.shared.db import create_engine
+    from coalition.shared.db import migrate as run_migrations
+    from coalition.shared.registry import select
+
+    async def run() -> None:
+        settings = Settings()
+        for spec in select(service):
+            engine = create_engine(settings.database_url_for(spec.name))
+            try:
+                await run_migrations(engine, spec.migrations)
+            finally:
+                await engine.dispose()
+            typer.echo(f"{spec.name}: migrated")
+
+    asyncio.run(run())
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()

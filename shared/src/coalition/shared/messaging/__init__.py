@@ -1,0 +1,1 @@
+"""Messaging: CloudEvents on NATS JetStream, the outbox relay and idempotent subscriptions."""

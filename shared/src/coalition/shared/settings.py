@@ -1,0 +1,45 @@
+"""Settings from the environment (prefix `COALITION_`), with zero-setup defaults:
+SQLite files under the data folder and an embedded NATS server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of a Coalition process. One instance serves every service in the process."""
+
+    model_config = SettingsConfigDict(env_prefix="COALITION_", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".data"), description="Where SQLite files and NATS data live.")
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy async URL; `{service}` is replaced by the service name so each service "
+            "gets its own store. Default: sqlite+aiosqlite:///<data_dir>/<service>.db"
+        ),
+    )
+    nats_url: str | None = Field(
+        default=None,
+        description="NATS servers, comma-separated. Unset: start an embedded nats-server.",
+    )
+    stream_name: str = Field(default="coalition", description="The one JetStream stream.")
+    subject_prefix: str = Field(default="coalition", description="First token of every subject.")
+    duplicate_window_seconds: float = Field(default=120.0, gt=0)
+    stream_replicas: int = Field(default=1, ge=1, le=5)
+    relay_poll_seconds: float = Field(default=1.0, gt=0)
+    relay_batch_size: int = Field(default=500, ge=1)
+    consumer_max_deliver: int = Field(default=5, ge=1)
+    consumer_backoff_seconds: list[float] = Field(default=[1.0, 5.0, 15.0, 30.0])
+    consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
+    log_format: Literal["console", "json"] = "console"
+    log_level: str = "INFO"
+
+    def database_url_for(self, service: str) -> str:
+        if self.database_url:
+            return self.database_url.replace("{service}", service)
+        return f"sqlite+aiosqlite:///{(self.data_dir / f'{service}.db').resolve()}"

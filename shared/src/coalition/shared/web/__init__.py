@@ -1,0 +1,1 @@
+"""The HTTP side every service shares: app factory, problem details, request context."""

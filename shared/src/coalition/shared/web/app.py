@@ -1,0 +1,98 @@
+"""The app factory: one FastAPI app per service, mounted under `/<service>`, in a process that
+runs one service or all of them. The FastStream broker of each service runs in the same
+process, started and stopped by the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from coalition.shared.messaging.embedded_nats import EmbeddedNats
+from coalition.shared.service import ServiceRuntime, ServiceSpec
+from coalition.shared.settings import Settings
+from coalition.shared.web.context import correlation_middleware
+from coalition.shared.web.problems import install_problem_handlers
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", summary="Liveness: the process answers.")
+    async def healthz(request: Request) -> dict[str, str]:
+        return {"status": "ok", "service": runtime_of(request).spec.name}
+
+    @router.get(
+        "/readyz",
+        summary="Readiness: the database and the broker are reachable.",
+        responses={503: {"description": "Not ready"}},
+    )
+    async def readyz(request: Request) -> JSONResponse:
+        checks = await runtime_of(request).readiness()
+        ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    return router
+
+
+def service_app(spec: ServiceSpec) -> FastAPI:
+    """The FastAPI app of one service (its routes, health, problem details, OpenAPI)."""
+    app = FastAPI(title=f"Coalition {spec.title}", description=spec.description, version=spec.version)
+    app.middleware("http")(correlation_middleware)
+    install_problem_handlers(app)
+    app.include_router(health_router())
+    for router in spec.routers:
+        app.include_router(router)
+    return app
+
+
+def build_app(specs: Sequence[ServiceSpec], settings: Settings) -> FastAPI:
+    """A process serving `specs`, each under `/<name>`. With no NATS URL configured, an embedded
+    NATS server with JetStream starts first and stops last."""
+    children = {spec.name: service_app(spec) for spec in specs}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            nats_url = settings.nats_url
+            if not nats_url:
+                embedded = EmbeddedNats(settings.data_dir)
+                nats_url = embedded.start()
+                stack.callback(embedded.stop)
+            runtimes: dict[str, ServiceRuntime] = {}
+            for spec in specs:
+                runtime = ServiceRuntime(spec, settings, nats_url)
+                await runtime.start()
+                stack.push_async_callback(runtime.stop)
+                children[spec.name].state.runtime = runtime
+                runtimes[spec.name] = runtime
+            app.state.runtimes = runtimes
+            app.state.nats_url = nats_url
+            yield
+
+    app = FastAPI(title="Coalition", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> dict[str, Any]:
+        return {
+            "name": "Coalition",
+            "services": {
+                name: {"health": f"/{name}/healthz", "openapi": f"/{name}/openapi.json", "docs": f"/{name}/docs"}
+                for name in children
+            },
+        }
+
+    for name, child in children.items():
+        app.mount(f"/{name}", child)
+    return app

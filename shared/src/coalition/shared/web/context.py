@@ -1,0 +1,71 @@
+"""Who is asking and in which conversation: the request context that becomes event metadata."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Annotated
+
+import structlog
+from fastapi import Header, Request, Response
+
+from coalition.shared.events.envelope import Metadata
+
+CORRELATION_HEADER = "X-Correlation-ID"
+ACTOR_HEADER = "X-Actor"
+
+correlation_id_var: ContextVar[uuid.UUID | None] = ContextVar("correlation_id", default=None)
+
+_ACTOR = re.compile(r"^[\w.@:+ -]{1,200}$")
+
+
+async def correlation_middleware(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Take the caller's correlation id (or make one), log with it, and echo it back."""
+    supplied = request.headers.get(CORRELATION_HEADER)
+    try:
+        correlation = uuid.UUID(supplied) if supplied else uuid.uuid4()
+    except ValueError:
+        correlation = uuid.uuid5(uuid.NAMESPACE_URL, supplied or "")
+    token = correlation_id_var.set(correlation)
+    structlog.contextvars.bind_contextvars(correlation_id=str(correlation))
+    try:
+        response = await call_next(request)
+    finally:
+        structlog.contextvars.unbind_contextvars("correlation_id")
+        correlation_id_var.reset(token)
+    response.headers[CORRELATION_HEADER] = str(correlation)
+    return response
+
+
+class RequestContext:
+    """The actor and correlation of one request; makes event metadata from them."""
+
+    def __init__(self, actor: str, correlation_id: uuid.UUID) -> None:
+        self.actor = actor
+        self.correlation_id = correlation_id
+
+    def metadata(self, *, reason: str | None, campaign_id: str | None) -> Metadata:
+        return Metadata(
+            actor=self.actor,
+            reason=reason,
+            correlation_id=self.correlation_id,
+            campaign_id=campaign_id,
+        )
+
+
+def request_context(
+    x_actor: Annotated[
+        str | None,
+        Header(
+            description="Who is acting (until API keys arrive: a user name or integration name)."
+        ),
+    ] = None,
+) -> RequestContext:
+    actor = (x_actor or "anonymous").strip()
+    if not _ACTOR.match(actor):
+        actor = "anonymous"
+    return RequestContext(actor, correlation_id_var.get() or uuid.uuid4())

@@ -1,0 +1,108 @@
+"""RFC 9457 problem details for every error a client can cause: the field at fault for bad
+input, the current version for a conflict, never a bare 500 with a stack trace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from coalition.shared.events.envelope import ReasonRequiredError
+from coalition.shared.eventstore.errors import ConcurrencyError
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://coalition.example/problems/"
+
+log = structlog.get_logger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused a command (e.g. a party signing twice)."""
+
+    status = 409
+    kind = "rule-violated"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFoundError(DomainError):
+    status = 404
+    kind = "not-found"
+
+
+class InvalidInputError(DomainError):
+    """Input that passed the schema but is still wrong (a malformed header, say)."""
+
+    status = 422
+    kind = "validation"
+
+
+def problem(
+    status: int, title: str, detail: str, kind: str, request: Request, **extra: Any
+) -> JSONResponse:
+    body = {
+        "type": TYPE_BASE + kind,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": str(request.url.path),
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field(location: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _field(item.get("loc", ())), "message": item.get("msg", "invalid")}
+            for item in error.errors()
+        ]
+        fields = ", ".join(entry["field"] for entry in errors)
+        return problem(
+            422, "Invalid request", f"Invalid field(s): {fields}", "validation", request,
+            errors=errors,
+        )
+
+    @app.exception_handler(ReasonRequiredError)
+    async def reason_required(request: Request, error: ReasonRequiredError) -> JSONResponse:
+        return problem(
+            422, "A reason is required", str(error), "validation", request,
+            errors=[{"field": "body.reason", "message": str(error)}],
+        )
+
+    @app.exception_handler(ConcurrencyError)
+    async def conflict(request: Request, error: ConcurrencyError) -> JSONResponse:
+        return problem(
+            409, "Version conflict", str(error), "version-conflict", request,
+            stream_id=error.stream_id,
+            expected_version=error.expected_version,
+            current_version=error.current_version,
+        )
+
+    @app.exception_handler(DomainError)
+    async def domain(request: Request, error: DomainError) -> JSONResponse:
+        title = {404: "Not found", 422: "Invalid request"}.get(
+            error.status, "Refused by a domain rule"
+        )
+        return problem(error.status, title, error.detail, error.kind, request, **error.extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem(error.status_code, str(error.detail), str(error.detail), "http", request)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("request.failed", path=str(request.url.path))
+        return problem(500, "Internal error", "An unexpected error occurred.", "internal", request)
