@@ -1,0 +1,71 @@
+"""The whole system in a subprocess, over HTTP, against real PostgreSQL and NATS JetStream."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from sqlalchemy.engine import make_url
+
+from tests.support import ServerProcess, delete_stream
+
+SERVICES = ["research", "scoring", "engagement", "agreement", "projections"]
+
+
+@pytest_asyncio.fixture
+async def postgres_databases(postgres_admin_url: str, unique_prefix: str) -> AsyncIterator[str]:
+    """One fresh database per service; yields the URL template with `{service}`."""
+    admin_url = make_url(postgres_admin_url).set(drivername="postgresql")
+    admin = await asyncpg.connect(admin_url.render_as_string(hide_password=False))
+    names = [f"{unique_prefix}_{service}" for service in SERVICES]
+    try:
+        for name in names:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        template = admin_url.set(drivername="postgresql+asyncpg", database=f"{unique_prefix}_SERVICE")
+        yield template.render_as_string(hide_password=False).replace("SERVICE", "{service}")
+    finally:
+        for name in names:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest_asyncio.fixture
+async def system(
+    postgres_databases: str, nats_url: str, unique_prefix: str, tmp_path: Path
+) -> AsyncIterator[ServerProcess]:
+    """`coalition serve all` on PostgreSQL and the real NATS, on a stream of its own."""
+    server = ServerProcess(
+        "all",
+        {
+            "COALITION_DATA_DIR": str(tmp_path / "data"),
+            "COALITION_DATABASE_URL": postgres_databases,
+            "COALITION_NATS_URL": nats_url,
+            "COALITION_STREAM_NAME": unique_prefix,
+            "COALITION_SUBJECT_PREFIX": unique_prefix,
+            "COALITION_RELAY_POLL_SECONDS": "0.5",
+            "COALITION_LOG_FORMAT": "json",
+        },
+        tmp_path / "server.log",
+    )
+    server.start()
+    try:
+        await server.wait_ready(SERVICES)
+        yield server
+    finally:
+        server.stop()
+        await delete_stream(nats_url, unique_prefix)
+
+
+@pytest_asyncio.fixture
+async def client(system: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=10.0) as client:
+        yield client
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

@@ -1,0 +1,172 @@
+"""The thin slice through all five services, over HTTP and the real broker, on PostgreSQL:
+research identifies, scoring scores, engagement opens, agreement drafts and signs, projections
+shows the partner list and the audit timeline, and a rebuild from zero equals live."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support import COALITION, ServerProcess, eventually
+
+pytestmark = [pytest.mark.postgres, pytest.mark.nats]
+
+TERMS = "The parties campaign together for a living wage in 2027."
+
+
+async def identify(client: httpx.AsyncClient, name: str, kind: str, members: int) -> str:
+    response = await client.post(
+        "/research/partners",
+        json={"campaign_id": "living-wage", "name": name, "kind": kind, "members": members,
+              "reason": f"{name} organises low-paid workers"},
+        headers={"X-Actor": "maria@campaign.example"},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["partner_id"])
+
+
+async def partner_row(client: httpx.AsyncClient, partner_id: str, **expected: Any) -> dict[str, Any] | None:
+    response = await client.get(f"/projections/partners/{partner_id}")
+    if response.status_code != 200:
+        return None
+    row: dict[str, Any] = response.json()
+    return row if all(row.get(key) == value for key, value in expected.items()) else None
+
+
+async def test_a_partner_goes_from_identified_to_signed_through_every_service(
+    client: httpx.AsyncClient, system: ServerProcess
+) -> None:
+    union = await identify(client, "Unite the Union", "union", 1_200_000)
+    ngo = await identify(client, "Citizens Advice", "ngo", 20_000)
+
+    row = await eventually(lambda: partner_row(client, union, stage="prioritised"))
+    assert row["score"] == pytest.approx(0.94)
+    assert row["name"] == "Unite the Union"
+    await eventually(lambda: partner_row(client, ngo, stage="prioritised"))
+
+    score = (await client.get(f"/scoring/campaigns/living-wage/partners/{union}/score")).json()
+    assert score["components"] == {"kind": 0.9, "reach": 1.0}
+    assert "0.6*kind + 0.4*reach" in score["explanation"]
+
+    drafted = await client.post(
+        "/agreement/agreements",
+        json={"campaign_id": "living-wage", "title": "Living wage coalition", "parties": [union, ngo],
+              "terms": TERMS, "reason": "both committed at the March meeting"},
+        headers={"X-Actor": "maria@campaign.example"},
+    )
+    assert drafted.status_code == 201, drafted.text
+    agreement = drafted.json()
+    assert agreement["terms_hash"] == hashlib.sha256(TERMS.encode()).hexdigest()
+    signed = None
+    for party, signatory in ((union, "Sharon Graham"), (ngo, "Clare Moriarty")):
+        signed = await client.post(
+            f"/agreement/agreements/{agreement['agreement_id']}/signatures",
+            json={"partner_id": party, "signatory": signatory, "terms_hash": agreement["terms_hash"],
+                  "reason": "signed at the coalition launch"},
+            headers={"X-Actor": "maria@campaign.example"},
+        )
+        assert signed.status_code == 200, signed.text
+    assert signed is not None and signed.json()["status"] == "in_force"
+
+    await eventually(lambda: partner_row(client, union, agreement_status="in_force"))
+    timeline = (await client.get(f"/projections/partners/{union}/timeline")).json()["entries"]
+    assert [entry["event_type"] for entry in timeline] == [
+        "PartnerIdentified", "PartnerScored", "EngagementOpened",
+        "AgreementDrafted", "PartySigned", "AgreementSigned",
+    ]
+    assert [entry["service"] for entry in timeline] == [
+        "research", "scoring", "engagement", "agreement", "agreement", "agreement",
+    ]
+    assert all(entry["actor"] and entry["reason"] for entry in timeline)
+    assert timeline[0]["actor"] == "maria@campaign.example"
+    assert timeline[1]["actor"] == "service:scoring"
+    # What caused what: the score was caused by the identification, the entry by the score.
+    assert timeline[1]["causation_id"] == timeline[0]["event_id"]
+    assert timeline[2]["causation_id"] == timeline[1]["event_id"]
+    assert len({entry["correlation_id"] for entry in timeline[:3]}) == 1
+    times = [entry["occurred_at"] for entry in timeline]
+    assert times == sorted(times)
+
+    # Every service's log verifies.
+    for service in ("research", "scoring", "engagement", "agreement"):
+        result = subprocess.run(
+            [COALITION, "verify", service], env=system.env, capture_output=True, text=True,
+            timeout=60, check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert '"ok": true' in result.stdout
+
+
+async def test_a_rebuilt_projection_equals_the_live_one(client: httpx.AsyncClient) -> None:
+    partners = [await identify(client, f"Organisation {index}", kind, 10 ** index)
+                for index, kind in enumerate(["union", "ngo", "party", "media", "think_tank"])]
+    for partner in partners:
+        await eventually(lambda partner=partner: _has_stage(client, partner))
+
+    async def snapshot() -> tuple[Any, ...]:
+        listing = (await client.get("/projections/partners", params={"campaign_id": "living-wage"})).json()
+        timelines = [(await client.get(f"/projections/partners/{p}/timeline")).json() for p in partners]
+        return listing, timelines
+
+    live = await snapshot()
+    rebuilt = await client.post("/projections/rebuild")
+    assert rebuilt.status_code == 200
+    assert rebuilt.json()["replayed"] == 3 * len(partners)
+    assert await snapshot() == live
+
+
+async def _has_stage(client: httpx.AsyncClient, partner: str) -> bool | None:
+    row = await partner_row(client, partner)
+    return True if row is not None and row["stage"] is not None else None
+
+
+async def test_bad_input_is_a_problem_naming_the_field_and_writes_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/research/partners",
+        json={"campaign_id": "living-wage", "name": "", "kind": "guild", "reason": "x"},
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert {error["field"] for error in problem["errors"]} == {"body.name", "body.kind"}
+    listing = (await client.get("/projections/partners")).json()
+    assert listing["items"] == []
+
+    missing = await client.get("/agreement/agreements/nope")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_stale_signature_is_a_conflict_with_the_current_version(
+    client: httpx.AsyncClient,
+) -> None:
+    drafted = (await client.post(
+        "/agreement/agreements",
+        json={"campaign_id": "living-wage", "title": "Pact", "parties": ["a", "b"],
+              "terms": TERMS, "reason": "agreed"},
+    )).json()
+    url = f"/agreement/agreements/{drafted['agreement_id']}/signatures"
+
+    def signature(party: str) -> dict[str, str]:
+        return {"partner_id": party, "signatory": party.upper(), "terms_hash": drafted["terms_hash"],
+                "reason": "signed"}
+
+    first = await client.post(url, json=signature("a"), headers={"If-Match": '"1"'})
+    assert first.status_code == 200
+    stale = await client.post(url, json=signature("b"), headers={"If-Match": '"1"'})
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == 2
+    twice = await client.post(url, json=signature("a"))
+    assert twice.status_code == 409
+    assert "already signed" in twice.json()["detail"]
+    wrong_terms = await client.post(url, json={**signature("b"), "terms_hash": "0" * 64})
+    assert wrong_terms.status_code == 409
+    state = (await client.get(f"/agreement/agreements/{drafted['agreement_id']}")).json()
+    assert state["signed_by"] == {"a": "A"}
+    assert state["version"] == 2
