@@ -16,8 +16,8 @@ $(BIN)/uv:
 	@if [ -n "$(UV)" ]; then $(UV) venv -q --python $(PYTHON) $(VENV); ln -sf "$(UV)" $(BIN)/uv; \
 	else $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -q uv; fi
 
-$(VENV)/.installed: requirements.lock $(BIN)/uv $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
-	$(BIN)/uv pip sync -q --python $(BIN)/python --require-hashes requirements.lock
+$(VENV)/.installed: requirements-dev.lock $(BIN)/uv $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	$(BIN)/uv pip sync -q --python $(BIN)/python --require-hashes requirements-dev.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps --no-build-isolation $(foreach p,$(PACKAGES),-e $(p))
 	@touch $@
 
@@ -41,9 +41,11 @@ check: lint typecheck test  ## Everything CI checks.
 bench: install  ## Benchmarks; writes benchmarks/results.md.
 	$(BIN)/python -m benchmarks.run
 
-lock:  ## Re-resolve requirements.lock from the pyproject files (versions and hashes only).
-	uv pip compile shared/pyproject.toml pyproject.toml --extra dev --generate-hashes \
-		--python-version 3.11 --no-header -o requirements.lock
+lock:  ## Re-resolve both lock files from the pyproject files (versions and hashes, no addresses).
+	$(BIN)/uv pip compile shared/pyproject.toml deploy/build-requirements.in --generate-hashes \
+		--python-version 3.11 --no-header -q -o requirements.lock
+	$(BIN)/uv pip compile shared/pyproject.toml deploy/build-requirements.in pyproject.toml \
+		--extra dev --generate-hashes --python-version 3.11 --no-header -q -o requirements-dev.lock
 
 clean:  ## Remove the environment and local data.
 	rm -rf $(VENV) .data

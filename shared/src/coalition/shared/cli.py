@@ -11,12 +11,16 @@ import typer
 
 from coalition.shared.settings import Settings
 
-app = typer.Typer(help="Coalition: find, weigh, win and keep coalition partners.", no_args_is_help=True)
+app = typer.Typer(
+    help="Coalition: find, weigh, win and keep coalition partners.", no_args_is_help=True
+)
 
 
 @app.command()
 def serve(
-    service: Annotated[str, typer.Argument(help="`all`, or research, scoring, engagement, agreement, projections.")] = "all",
+    service: Annotated[
+        str, typer.Argument(help="`all`, or research, scoring, engagement, agreement, projections.")
+    ] = "all",
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
 ) -> None:
@@ -27,16 +31,28 @@ def serve(
     from coalition.shared.web.app import build_app
     from coalition.shared.web.logging import configure_logging
 
+    from sqlalchemy.engine import make_url
+
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)
     specs = select(service)
+    database = (
+        make_url(settings.database_url).render_as_string(hide_password=True)
+        if settings.database_url
+        else f"SQLite under {settings.data_dir}"
+    )
     typer.echo(
         f"Coalition: {', '.join(spec.name for spec in specs)} on http://{host}:{port} "
-        f"(database: {settings.database_url or 'SQLite under ' + str(settings.data_dir)}, "
-        f"broker: {settings.nats_url or 'embedded NATS'})",
+        f"(database: {database}, broker: {settings.nats_url or 'embedded NATS'})",
         err=True,
     )
-    uvicorn.run(build_app(specs, settings), host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    uvicorn.run(
+        build_app(specs, settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
 
 
 @app.command()
