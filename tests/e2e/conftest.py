@@ -25,7 +25,9 @@ async def postgres_databases(postgres_admin_url: str, unique_prefix: str) -> Asy
     try:
         for name in names:
             await admin.execute(f'CREATE DATABASE "{name}"')
-        template = admin_url.set(drivername="postgresql+asyncpg", database=f"{unique_prefix}_SERVICE")
+        template = admin_url.set(
+            drivername="postgresql+asyncpg", database=f"{unique_prefix}_SERVICE"
+        )
         yield template.render_as_string(hide_password=False).replace("SERVICE", "{service}")
     finally:
         for name in names:

@@ -34,8 +34,10 @@ async def test_events_committed_before_a_crash_are_published_after_restart(tmp_p
         research.start()
         await research.wait_ready(["research"])
         async with httpx.AsyncClient(base_url=research.base_url, timeout=10) as client:
-            first = await client.post("/research/partners", json={
-                "campaign_id": "c1", "name": "Before", "kind": "ngo", "reason": "r"})
+            first = await client.post(
+                "/research/partners",
+                json={"campaign_id": "c1", "name": "Before", "kind": "ngo", "reason": "r"},
+            )
             assert first.status_code == 201
 
             async def published(count: int) -> bool | None:
@@ -46,8 +48,15 @@ async def test_events_committed_before_a_crash_are_published_after_restart(tmp_p
             broker.stop()  # the broker goes away: commits go on, publishing cannot
             ids = []
             for index in range(3):
-                response = await client.post("/research/partners", json={
-                    "campaign_id": "c1", "name": f"During {index}", "kind": "union", "reason": "r"})
+                response = await client.post(
+                    "/research/partners",
+                    json={
+                        "campaign_id": "c1",
+                        "name": f"During {index}",
+                        "kind": "union",
+                        "reason": "r",
+                    },
+                )
                 assert response.status_code == 201, response.text
                 ids.append(response.json()["event_id"])
         research.kill()  # and the service dies with three events unpublished
@@ -65,7 +74,9 @@ async def test_events_committed_before_a_crash_are_published_after_restart(tmp_p
 
 
 async def test_the_zero_setup_default_serves_every_service(tmp_path: Path) -> None:
-    server = ServerProcess("all", {"COALITION_DATA_DIR": str(tmp_path / "data")}, tmp_path / "all.log")
+    server = ServerProcess(
+        "all", {"COALITION_DATA_DIR": str(tmp_path / "data")}, tmp_path / "all.log"
+    )
     for variable in ("COALITION_DATABASE_URL", "COALITION_NATS_URL"):
         server.env.pop(variable, None)
     server.start()

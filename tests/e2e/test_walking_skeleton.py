@@ -4,6 +4,7 @@ shows the partner list and the audit timeline, and a rebuild from zero equals li
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import subprocess
 from typing import Any
@@ -21,15 +22,22 @@ TERMS = "The parties campaign together for a living wage in 2027."
 async def identify(client: httpx.AsyncClient, name: str, kind: str, members: int) -> str:
     response = await client.post(
         "/research/partners",
-        json={"campaign_id": "living-wage", "name": name, "kind": kind, "members": members,
-              "reason": f"{name} organises low-paid workers"},
+        json={
+            "campaign_id": "living-wage",
+            "name": name,
+            "kind": kind,
+            "members": members,
+            "reason": f"{name} organises low-paid workers",
+        },
         headers={"X-Actor": "maria@campaign.example"},
     )
     assert response.status_code == 201, response.text
     return str(response.json()["partner_id"])
 
 
-async def partner_row(client: httpx.AsyncClient, partner_id: str, **expected: Any) -> dict[str, Any] | None:
+async def partner_row(
+    client: httpx.AsyncClient, partner_id: str, **expected: Any
+) -> dict[str, Any] | None:
     response = await client.get(f"/projections/partners/{partner_id}")
     if response.status_code != 200:
         return None
@@ -54,8 +62,13 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
 
     drafted = await client.post(
         "/agreement/agreements",
-        json={"campaign_id": "living-wage", "title": "Living wage coalition", "parties": [union, ngo],
-              "terms": TERMS, "reason": "both committed at the March meeting"},
+        json={
+            "campaign_id": "living-wage",
+            "title": "Living wage coalition",
+            "parties": [union, ngo],
+            "terms": TERMS,
+            "reason": "both committed at the March meeting",
+        },
         headers={"X-Actor": "maria@campaign.example"},
     )
     assert drafted.status_code == 201, drafted.text
@@ -65,8 +78,12 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
     for party, signatory in ((union, "Sharon Graham"), (ngo, "Clare Moriarty")):
         signed = await client.post(
             f"/agreement/agreements/{agreement['agreement_id']}/signatures",
-            json={"partner_id": party, "signatory": signatory, "terms_hash": agreement["terms_hash"],
-                  "reason": "signed at the coalition launch"},
+            json={
+                "partner_id": party,
+                "signatory": signatory,
+                "terms_hash": agreement["terms_hash"],
+                "reason": "signed at the coalition launch",
+            },
             headers={"X-Actor": "maria@campaign.example"},
         )
         assert signed.status_code == 200, signed.text
@@ -75,11 +92,20 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
     await eventually(lambda: partner_row(client, union, agreement_status="in_force"))
     timeline = (await client.get(f"/projections/partners/{union}/timeline")).json()["entries"]
     assert [entry["event_type"] for entry in timeline] == [
-        "PartnerIdentified", "PartnerScored", "EngagementOpened",
-        "AgreementDrafted", "PartySigned", "AgreementSigned",
+        "PartnerIdentified",
+        "PartnerScored",
+        "EngagementOpened",
+        "AgreementDrafted",
+        "PartySigned",
+        "AgreementSigned",
     ]
     assert [entry["service"] for entry in timeline] == [
-        "research", "scoring", "engagement", "agreement", "agreement", "agreement",
+        "research",
+        "scoring",
+        "engagement",
+        "agreement",
+        "agreement",
+        "agreement",
     ]
     assert all(entry["actor"] and entry["reason"] for entry in timeline)
     assert timeline[0]["actor"] == "maria@campaign.example"
@@ -93,23 +119,34 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
 
     # Every service's log verifies.
     for service in ("research", "scoring", "engagement", "agreement"):
-        result = subprocess.run(
-            [COALITION, "verify", service], env=system.env, capture_output=True, text=True,
-            timeout=60, check=False,
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [COALITION, "verify", service],
+            env=system.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr
         assert '"ok": true' in result.stdout
 
 
 async def test_a_rebuilt_projection_equals_the_live_one(client: httpx.AsyncClient) -> None:
-    partners = [await identify(client, f"Organisation {index}", kind, 10 ** index)
-                for index, kind in enumerate(["union", "ngo", "party", "media", "think_tank"])]
+    partners = [
+        await identify(client, f"Organisation {index}", kind, 10**index)
+        for index, kind in enumerate(["union", "ngo", "party", "media", "think_tank"])
+    ]
     for partner in partners:
         await eventually(lambda partner=partner: _has_stage(client, partner))
 
     async def snapshot() -> tuple[Any, ...]:
-        listing = (await client.get("/projections/partners", params={"campaign_id": "living-wage"})).json()
-        timelines = [(await client.get(f"/projections/partners/{p}/timeline")).json() for p in partners]
+        listing = (
+            await client.get("/projections/partners", params={"campaign_id": "living-wage"})
+        ).json()
+        timelines = [
+            (await client.get(f"/projections/partners/{p}/timeline")).json() for p in partners
+        ]
         return listing, timelines
 
     live = await snapshot()
@@ -146,16 +183,27 @@ async def test_bad_input_is_a_problem_naming_the_field_and_writes_nothing(
 async def test_a_stale_signature_is_a_conflict_with_the_current_version(
     client: httpx.AsyncClient,
 ) -> None:
-    drafted = (await client.post(
-        "/agreement/agreements",
-        json={"campaign_id": "living-wage", "title": "Pact", "parties": ["a", "b"],
-              "terms": TERMS, "reason": "agreed"},
-    )).json()
+    drafted = (
+        await client.post(
+            "/agreement/agreements",
+            json={
+                "campaign_id": "living-wage",
+                "title": "Pact",
+                "parties": ["a", "b"],
+                "terms": TERMS,
+                "reason": "agreed",
+            },
+        )
+    ).json()
     url = f"/agreement/agreements/{drafted['agreement_id']}/signatures"
 
     def signature(party: str) -> dict[str, str]:
-        return {"partner_id": party, "signatory": party.upper(), "terms_hash": drafted["terms_hash"],
-                "reason": "signed"}
+        return {
+            "partner_id": party,
+            "signatory": party.upper(),
+            "terms_hash": drafted["terms_hash"],
+            "reason": "signed",
+        }
 
     first = await client.post(url, json=signature("a"), headers={"If-Match": '"1"'})
     assert first.status_code == 200

@@ -9,6 +9,7 @@ import pytest
 from faststream.nats import NatsBroker
 
 from coalition.shared.contracts.research import PartnerIdentified
+from coalition.shared.db import create_engine, migrate
 from coalition.shared.events.envelope import Metadata, NewEvent, RecordedEvent
 from coalition.shared.eventstore.store import EventStore
 from coalition.shared.messaging.cloudevents import from_message
@@ -23,7 +24,9 @@ pytestmark = pytest.mark.nats
 def identified(name: str) -> NewEvent:
     return NewEvent(
         payload=PartnerIdentified(partner_id=name, campaign_id="c1", name=name, kind="ngo"),
-        metadata=Metadata(actor="alice", reason="ünïcode reason, with %, \"quotes\"", campaign_id="c1"),
+        metadata=Metadata(
+            actor="alice", reason='ünïcode reason, with %, "quotes"', campaign_id="c1"
+        ),
     )
 
 
@@ -111,6 +114,7 @@ async def test_the_running_relay_publishes_new_appends_promptly(
     relay.start()
     try:
         recorded = await append_partners(store, 2)
+
         async def both_published() -> bool | None:
             return True if len(await stream_messages(nats_url, settings.stream_name)) == 2 else None
 
@@ -119,3 +123,40 @@ async def test_the_running_relay_publishes_new_appends_promptly(
     finally:
         await relay.stop()
     assert await relay.checkpoint() == recorded[-1].position
+
+
+@pytest.mark.postgres
+async def test_one_relay_per_postgres_database_publishes_and_a_standby_takes_over(
+    postgres_database: str, broker: NatsBroker, settings: Settings, nats_url: str
+) -> None:
+    engine = create_engine(postgres_database)
+    await migrate(engine)
+    store = EventStore(engine)
+    leader = Relay(store, publisher(broker, settings), poll_seconds=0.1)
+    standby = Relay(store, publisher(broker, settings), poll_seconds=0.1)
+    try:
+        leader.start()
+        await eventually(lambda: _true_if(leader.is_leader))
+        standby.start()
+        recorded = await append_partners(store, 2)
+
+        async def published(count: int) -> bool | None:
+            return await _true_if(len(await stream_messages(nats_url, settings.stream_name)) == count)
+
+        await eventually(lambda: published(2))
+        assert not standby.is_leader
+
+        await leader.stop()
+        await eventually(lambda: _true_if(standby.is_leader))
+        recorded += await store.append("partner-late", "partner", [identified("late")], 0)
+        await eventually(lambda: published(3))
+        messages = await stream_messages(nats_url, settings.stream_name)
+        assert [h["ce-id"] for _, h, _ in messages] == [str(e.event_id) for e in recorded]
+    finally:
+        await leader.stop()
+        await standby.stop()
+        await engine.dispose()
+
+
+async def _true_if(condition: bool) -> bool | None:
+    return True if condition else None

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from faststream.nats import NatsBroker
 
-from coalition.shared.db import create_engine, migrate
 from coalition.shared.contracts.research import PartnerIdentified
 from coalition.shared.contracts.scoring import PartnerScored
+from coalition.shared.db import create_engine, migrate
 from coalition.shared.events.envelope import Metadata, NewEvent, RecordedEvent
 from coalition.shared.eventstore.schema import dead_letters, processed_events
 from coalition.shared.eventstore.store import EventStore, StoreTransaction
@@ -45,7 +45,12 @@ async def source_event(source: EventStore) -> RecordedEvent:
 async def score_it(event: RecordedEvent, tx: StoreTransaction) -> None:
     """A reaction with a real effect: append a PartnerScored caused by the event."""
     scored = PartnerScored(
-        partner_id="p1", campaign_id="c1", score=0.5, components={}, model="m", model_version=1,
+        partner_id="p1",
+        campaign_id="c1",
+        score=0.5,
+        components={},
+        model="m",
+        model_version=1,
         inputs=[str(event.event_id)],
     )
     meta = Metadata.reacting_to(event, actor="service:test", reason="test")

@@ -54,9 +54,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 def _alembic_config(locations: list[Path]) -> Config:
     config = Config()
     config.set_main_option("script_location", str(EVENT_STORE_MIGRATIONS))
-    config.set_main_option(
-        "version_locations", " ".join(str(location) for location in locations)
-    )
+    config.set_main_option("version_locations", " ".join(str(location) for location in locations))
     config.set_main_option("path_separator", "space")
     return config
 

@@ -12,7 +12,7 @@ ORDER = ["research", "scoring", "engagement", "agreement", "projections"]
 
 def _entries() -> dict[str, EntryPoint]:
     found = {entry.name: entry for entry in entry_points(group="coalition.services")}
-    return dict(sorted(found.items(), key=lambda item: (ORDER + [item[0]]).index(item[0])))
+    return dict(sorted(found.items(), key=lambda item: [*ORDER, item[0]].index(item[0])))
 
 
 def _load(entry: EntryPoint) -> ServiceSpec:

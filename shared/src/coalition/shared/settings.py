@@ -15,7 +15,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="COALITION_", extra="ignore")
 
-    data_dir: Path = Field(default=Path(".data"), description="Where SQLite files and NATS data live.")
+    data_dir: Path = Field(
+        default=Path(".data"), description="Where SQLite files and NATS data live."
+    )
     database_url: str | None = Field(
         default=None,
         description=(

@@ -5,8 +5,8 @@ from coalition.shared.events.envelope import (
     DomainEvent,
     Metadata,
     NewEvent,
-    RecordedEvent,
     ReasonRequiredError,
+    RecordedEvent,
 )
 
 __all__ = [

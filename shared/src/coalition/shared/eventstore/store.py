@@ -286,7 +286,9 @@ class EventStore:
 
     async def get_event(self, event_id: uuid.UUID) -> RecordedEvent | None:
         async with self.engine.connect() as conn:
-            row = (await conn.execute(sa.select(events).where(events.c.event_id == event_id))).first()
+            row = (
+                await conn.execute(sa.select(events).where(events.c.event_id == event_id))
+            ).first()
         return None if row is None else row_to_event(row)
 
     # -- verifying ---------------------------------------------------------------------------

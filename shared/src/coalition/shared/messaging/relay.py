@@ -1,16 +1,23 @@
 """The relay: the event log is the outbox. It publishes committed events in log order and
 remembers how far it got, in the same database, so a crash between commit and publish loses
 nothing: the next relay resumes from the checkpoint, and JetStream drops the duplicates that a
-crash between publish and checkpoint can cause (message id = event id)."""
+crash between publish and checkpoint can cause (message id = event id).
+
+When a service runs as several instances on one PostgreSQL database, one relay publishes and
+the others stand by: leadership is a PostgreSQL session advisory lock, released by the database
+itself when the leader's connection ends (a crash included), so a standby takes over.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
 import sqlalchemy as sa
 import structlog
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from coalition.shared.events.envelope import RecordedEvent, utc_now
 from coalition.shared.eventstore.schema import relay_checkpoints
@@ -41,6 +48,33 @@ class Relay:
         self._wake = store.listen()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._leadership: AsyncConnection | None = None
+        self.is_leader = not store.is_postgres
+
+    @property
+    def lock_key(self) -> int:
+        """A stable signed 64-bit advisory lock key for this relay's name."""
+        digest = hashlib.sha256(f"coalition-relay:{self.name}".encode()).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
+
+    async def try_lead(self) -> bool:
+        """Become the publishing relay if no other instance is (PostgreSQL only)."""
+        if self.is_leader:
+            return True
+        connection = await self.store.engine.connect()
+        acquired = (
+            await connection.execute(
+                sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": self.lock_key}
+            )
+        ).scalar()
+        await connection.commit()
+        if acquired:
+            self._leadership = connection
+            self.is_leader = True
+            log.info("relay.leading", relay=self.name)
+        else:
+            await connection.close()
+        return self.is_leader
 
     async def checkpoint(self) -> int:
         async with self.store.engine.connect() as conn:
@@ -94,6 +128,9 @@ class Relay:
         while not self._stopping:
             self._wake.clear()
             try:
+                if not await self.try_lead():
+                    await asyncio.sleep(self.poll_seconds)
+                    continue
                 count = await self.run_once()
                 backoff = self.poll_seconds
             except Exception:
@@ -116,3 +153,7 @@ class Relay:
             self._task.cancel()
             with suppress(asyncio.CancelledError):
                 await self._task
+        if self._leadership is not None:
+            await self._leadership.close()  # ends the session: the lock goes with it
+            self._leadership = None
+            self.is_leader = not self.store.is_postgres

@@ -11,10 +11,10 @@ error, and the message is terminated so it does not block the consumer.
 from __future__ import annotations
 
 import traceback
-from urllib.parse import quote
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 import structlog
@@ -62,7 +62,9 @@ class Subscriptions:
         routes = []
         for event_type, handler in sorted(self.handlers.items()):
             service = catalogue.get(event_type).service
-            routes.append((f"{prefix}.{service}.{event_type}", f"{self.consumer}-{event_type}", handler))
+            routes.append(
+                (f"{prefix}.{service}.{event_type}", f"{self.consumer}-{event_type}", handler)
+            )
         if self.catch_all is not None:
             routes.append((f"{prefix}.*.*", f"{self.consumer}-all", self.catch_all))
         return routes
@@ -244,7 +246,10 @@ def _message_handler(
                 stream=settings.stream_name,
             )
             log.error(
-                "event.dead_lettered", consumer=inbox.consumer, subject=raw.subject, error=repr(error)
+                "event.dead_lettered",
+                consumer=inbox.consumer,
+                subject=raw.subject,
+                error=repr(error),
             )
             await message.reject()
         finally:

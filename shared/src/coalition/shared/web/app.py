@@ -48,7 +48,9 @@ def health_router() -> APIRouter:
 
 def service_app(spec: ServiceSpec) -> FastAPI:
     """The FastAPI app of one service (its routes, health, problem details, OpenAPI)."""
-    app = FastAPI(title=f"Coalition {spec.title}", description=spec.description, version=spec.version)
+    app = FastAPI(
+        title=f"Coalition {spec.title}", description=spec.description, version=spec.version
+    )
     app.middleware("http")(correlation_middleware)
     install_problem_handlers(app)
     app.include_router(health_router())
@@ -81,14 +83,20 @@ def build_app(specs: Sequence[ServiceSpec], settings: Settings) -> FastAPI:
             app.state.nats_url = nats_url
             yield
 
-    app = FastAPI(title="Coalition", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Coalition", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
 
     @app.get("/", include_in_schema=False)
     async def index() -> dict[str, Any]:
         return {
             "name": "Coalition",
             "services": {
-                name: {"health": f"/{name}/healthz", "openapi": f"/{name}/openapi.json", "docs": f"/{name}/docs"}
+                name: {
+                    "health": f"/{name}/healthz",
+                    "openapi": f"/{name}/openapi.json",
+                    "docs": f"/{name}/docs",
+                }
                 for name in children
             },
         }

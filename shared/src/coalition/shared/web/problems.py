@@ -71,21 +71,33 @@ def install_problem_handlers(app: FastAPI) -> None:
         ]
         fields = ", ".join(entry["field"] for entry in errors)
         return problem(
-            422, "Invalid request", f"Invalid field(s): {fields}", "validation", request,
+            422,
+            "Invalid request",
+            f"Invalid field(s): {fields}",
+            "validation",
+            request,
             errors=errors,
         )
 
     @app.exception_handler(ReasonRequiredError)
     async def reason_required(request: Request, error: ReasonRequiredError) -> JSONResponse:
         return problem(
-            422, "A reason is required", str(error), "validation", request,
+            422,
+            "A reason is required",
+            str(error),
+            "validation",
+            request,
             errors=[{"field": "body.reason", "message": str(error)}],
         )
 
     @app.exception_handler(ConcurrencyError)
     async def conflict(request: Request, error: ConcurrencyError) -> JSONResponse:
         return problem(
-            409, "Version conflict", str(error), "version-conflict", request,
+            409,
+            "Version conflict",
+            str(error),
+            "version-conflict",
+            request,
             stream_id=error.stream_id,
             expected_version=error.expected_version,
             current_version=error.current_version,

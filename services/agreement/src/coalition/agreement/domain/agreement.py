@@ -41,7 +41,9 @@ class Agreement:
         for event in history:
             if event.event_type == "AgreementDrafted":
                 d = AgreementDrafted.model_validate(event.payload)
-                state = cls(d.agreement_id, d.campaign_id, d.title, d.parties, d.terms, d.terms_hash)
+                state = cls(
+                    d.agreement_id, d.campaign_id, d.title, d.parties, d.terms, d.terms_hash
+                )
             elif state is not None and event.event_type == "PartySigned":
                 s = PartySigned.model_validate(event.payload)
                 signed = {**state.signed_by, s.partner_id: s.signatory}

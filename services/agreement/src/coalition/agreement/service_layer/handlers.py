@@ -31,7 +31,12 @@ async def draft_agreement(
         terms=terms,
     )
     recorded = await execute(
-        store, model.stream_id(agreement_id), model.STREAM_TYPE, decide, metadata, expected_version=0
+        store,
+        model.stream_id(agreement_id),
+        model.STREAM_TYPE,
+        decide,
+        metadata,
+        expected_version=0,
     )
     return recorded[0]
 

@@ -49,7 +49,9 @@ class Engagement:
         return entry
 
 
-def open_for_scored_partner(history: Sequence[RecordedEvent], fact: RecordedEvent) -> list[DomainEvent]:
+def open_for_scored_partner(
+    history: Sequence[RecordedEvent], fact: RecordedEvent
+) -> list[DomainEvent]:
     """Open the entry on a partner's first score; later scores do not reopen it."""
     if history:
         return []

@@ -14,7 +14,9 @@ ACTOR = "service:engagement"
 
 async def open_pipeline_entry(fact: RecordedEvent, tx: StoreTransaction) -> None:
     """React to `PartnerScored`: open the partner's pipeline entry once."""
-    entry = pipeline.engagement_id(str(fact.payload["campaign_id"]), str(fact.payload["partner_id"]))
+    entry = pipeline.engagement_id(
+        str(fact.payload["campaign_id"]), str(fact.payload["partner_id"])
+    )
     stream = pipeline.stream_id(entry)
     decided = pipeline.open_for_scored_partner(await tx.read_stream(stream), fact)
     if not decided:

@@ -78,7 +78,9 @@ async def list_partners(
     engine: EngineDep,
     campaign_id: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[str | None, Query(max_length=100, description="`next_cursor` of the previous page.")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=100, description="`next_cursor` of the previous page.")
+    ] = None,
 ) -> PartnerPage:
     query = sa.select(partner_list).order_by(partner_list.c.partner_id).limit(limit + 1)
     if campaign_id is not None:
@@ -95,7 +97,9 @@ async def list_partners(
 async def get_partner(partner_id: str, engine: EngineDep) -> PartnerRow:
     async with engine.connect() as conn:
         row = (
-            await conn.execute(sa.select(partner_list).where(partner_list.c.partner_id == partner_id))
+            await conn.execute(
+                sa.select(partner_list).where(partner_list.c.partner_id == partner_id)
+            )
         ).first()
     if row is None:
         raise NotFoundError(f"partner {partner_id} not found", partner_id=partner_id)

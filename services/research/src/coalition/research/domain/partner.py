@@ -34,9 +34,7 @@ class Partner:
         for event in history:
             if event.event_type == "PartnerIdentified":
                 p = PartnerIdentified.model_validate(event.payload)
-                partner = cls(
-                    p.partner_id, p.campaign_id, p.name, p.kind, p.country, p.members, 0
-                )
+                partner = cls(p.partner_id, p.campaign_id, p.name, p.kind, p.country, p.members, 0)
             if partner is not None:
                 partner = cls(**{**partner.__dict__, "version": event.stream_version})
         return partner

@@ -30,7 +30,9 @@ class PartnerCreate(BaseModel):
     kind: OrganisationKind
     country: str | None = Field(default=None, max_length=100)
     members: int | None = Field(default=None, ge=0, le=10_000_000_000)
-    reason: str = Field(min_length=1, max_length=2000, description="Why this partner is considered.")
+    reason: str = Field(
+        min_length=1, max_length=2000, description="Why this partner is considered."
+    )
 
 
 class PartnerPublic(BaseModel):
@@ -65,7 +67,9 @@ async def identify_partner(
     partner_id = event.payload["partner_id"]
     response.headers["Location"] = f"partners/{partner_id}"
     response.headers["ETag"] = f'"{event.stream_version}"'
-    return Recorded(partner_id=partner_id, event_id=str(event.event_id), stream_version=event.stream_version)
+    return Recorded(
+        partner_id=partner_id, event_id=str(event.event_id), stream_version=event.stream_version
+    )
 
 
 @router.get("/partners/{partner_id}", summary="A prospective partner's profile.")

@@ -47,9 +47,7 @@ def reach(members: int | None) -> float:
     return min(1.0, math.log10(1 + members) / 6)
 
 
-def score_identified(
-    history: Sequence[RecordedEvent], fact: RecordedEvent
-) -> list[DomainEvent]:
+def score_identified(history: Sequence[RecordedEvent], fact: RecordedEvent) -> list[DomainEvent]:
     """Score a newly identified partner; nothing new if this fact was already scored or the
     score would not change."""
     partner = PartnerIdentified.model_validate(fact.payload)
@@ -76,4 +74,5 @@ def score_identified(
 def explain(scored: PartnerScored) -> str:
     """The reason recorded with a score: every component, in words."""
     parts = ", ".join(f"{name} {value:.2f}" for name, value in sorted(scored.components.items()))
-    return f"{scored.model} v{scored.model_version}: 0.6*kind + 0.4*reach = {scored.score:.2f} ({parts})"
+    formula = "0.6*kind + 0.4*reach"
+    return f"{scored.model} v{scored.model_version}: {formula} = {scored.score:.2f} ({parts})"
