@@ -26,8 +26,8 @@ install: $(VENV)/.installed  ## Create the virtual environment from the lock fil
 run: install  ## Start all five services on http://127.0.0.1:$(PORT) (SQLite + embedded NATS).
 	$(BIN)/coalition serve all --port $(PORT)
 
-test: install  ## Run the whole suite (PostgreSQL and NATS from the environment or testcontainers).
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+test: lint typecheck  ## Lint, type-check and run the whole suite against real PostgreSQL and NATS.
+	$(BIN)/python -m pytest -p no:cacheprovider
 
 lint: install  ## ruff.
 	$(BIN)/ruff check shared services tests benchmarks

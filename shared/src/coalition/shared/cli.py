@@ -103,6 +103,14 @@ def migrate(service: Annotated[str, typer.Argument(help="`all` or one service.")
     asyncio.run(run())
 
 
+@app.command("events-doc")
+def events_doc() -> None:
+    """Print the event catalogue as Markdown (the source of docs/events.md)."""
+    from coalition.shared.contracts.catalogue_doc import render
+
+    typer.echo(render(), nl=False)
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     app()

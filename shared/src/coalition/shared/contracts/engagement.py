@@ -26,11 +26,13 @@ class EngagementOpened(DomainEvent):
     service = "engagement"
     is_decision = True
 
-    engagement_id: str
-    partner_id: str
-    campaign_id: str
-    stage: Stage
-    score: float | None = Field(default=None, ge=0.0, le=1.0)
+    engagement_id: str = Field(description="`<campaign_id>.<partner_id>`: one entry per pair.")
+    partner_id: str = Field(description="The partner approached.")
+    campaign_id: str = Field(description="The campaign approaching it.")
+    stage: Stage = Field(description="The stage the entry opens in.")
+    score: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="The score that opened it, if any."
+    )
 
 
 __all__ = ["EngagementOpened"]

@@ -31,9 +31,9 @@ class PartnerIdentified(DomainEvent):
 
     partner_id: str = Field(description="Stable id of the prospective partner.")
     campaign_id: str = Field(description="The campaign that considers it.")
-    name: str = Field(min_length=1, max_length=300)
-    kind: OrganisationKind
-    country: str | None = Field(default=None, max_length=100)
+    name: str = Field(min_length=1, max_length=300, description="The organisation's name.")
+    kind: OrganisationKind = Field(description="What kind of organisation it is.")
+    country: str | None = Field(default=None, max_length=100, description="Where it is based.")
     members: int | None = Field(default=None, ge=0, description="Members or volunteers.")
 
 

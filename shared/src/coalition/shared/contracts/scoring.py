@@ -13,12 +13,12 @@ class PartnerScored(DomainEvent):
     service = "scoring"
     is_decision = True
 
-    partner_id: str
-    campaign_id: str
-    score: float = Field(ge=0.0, le=1.0)
+    partner_id: str = Field(description="The partner scored.")
+    campaign_id: str = Field(description="The campaign it was scored for.")
+    score: float = Field(ge=0.0, le=1.0, description="The composite score, 0..1.")
     components: dict[str, float] = Field(description="Each component 0..1, by name.")
     model: str = Field(description="Scoring model name.")
-    model_version: int = Field(ge=1)
+    model_version: int = Field(ge=1, description="Scoring model version.")
     inputs: list[str] = Field(
         description="Event ids of the facts the score was computed from, so it can be reproduced."
     )

@@ -36,7 +36,8 @@ class Catalogue:
         return self.get(event.event_type, event.schema_version).model_validate(event.payload)
 
     def __iter__(self) -> Iterator[type[DomainEvent]]:
-        return iter(sorted(self._types.values(), key=lambda c: (c.service, c.event_type)))
+        """In registration order: the order of the story (research first, agreement last)."""
+        return iter(self._types.values())
 
     def __contains__(self, event_type: object) -> bool:
         return any(key[0] == event_type for key in self._types)
