@@ -141,7 +141,9 @@ async def test_one_relay_per_postgres_database_publishes_and_a_standby_takes_ove
         recorded = await append_partners(store, 2)
 
         async def published(count: int) -> bool | None:
-            return await _true_if(len(await stream_messages(nats_url, settings.stream_name)) == count)
+            return await _true_if(
+                len(await stream_messages(nats_url, settings.stream_name)) == count
+            )
 
         await eventually(lambda: published(2))
         assert not standby.is_leader

@@ -26,12 +26,11 @@ def serve(
 ) -> None:
     """Serve one service, or all of them in one process, each under /<service>."""
     import uvicorn
+    from sqlalchemy.engine import make_url
 
     from coalition.shared.registry import select
     from coalition.shared.web.app import build_app
     from coalition.shared.web.logging import configure_logging
-
-    from sqlalchemy.engine import make_url
 
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)

@@ -25,7 +25,7 @@ a test fails when this file and the code disagree.
 | `payload` | the fields listed below for the event type |
 | `metadata.actor` | who did it: a person, an API key, or `service:<name>` for automatic reactions |
 | `metadata.reason` | why; required for every event marked *decision* |
-| `metadata.correlation_id` | the conversation: the HTTP request's `X-Correlation-ID`, carried through every reaction |
+| `metadata.correlation_id` | the conversation: the request's `X-Correlation-ID`, kept by replies |
 | `metadata.causation_id` | the event that directly caused this one (none for a request) |
 | `metadata.campaign_id` | the campaign the event belongs to |
 | `metadata.occurred_at` | when it happened (UTC) |

@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 def utc_now() -> datetime:
@@ -20,8 +20,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class ReasonRequiredError(ValueError):
-    """A decision event was created without saying why."""
+class ReasonRequiredError(Exception):
+    """A decision event was created without saying why.
+
+    Not a ValueError on purpose: pydantic would wrap one raised during validation in a
+    ValidationError, and callers (the HTTP layer) could no longer tell it apart."""
 
 
 class DomainEvent(BaseModel):
@@ -60,7 +63,7 @@ class Metadata(BaseModel):
         default=None, description="The event (or request) that directly caused this one."
     )
     campaign_id: str | None = Field(default=None, max_length=100)
-    occurred_at: datetime = Field(default_factory=utc_now)
+    occurred_at: AwareDatetime = Field(default_factory=utc_now)
 
     @classmethod
     def reacting_to(cls, cause: RecordedEvent, *, actor: str, reason: str | None) -> Metadata:

@@ -1,13 +1,18 @@
 """The event store: an append-only, hash-chained, globally ordered log on SQLAlchemy (async),
 the same code on SQLite and PostgreSQL. It is also the outbox the relay publishes from."""
 
-from coalition.shared.eventstore.errors import ConcurrencyError, EventStoreError
+from coalition.shared.eventstore.errors import (
+    ConcurrencyError,
+    DuplicateEventError,
+    EventStoreError,
+)
 from coalition.shared.eventstore.hashing import ChainVerification, verify_chain
 from coalition.shared.eventstore.store import EventStore, StoreTransaction
 
 __all__ = [
     "ChainVerification",
     "ConcurrencyError",
+    "DuplicateEventError",
     "EventStore",
     "EventStoreError",
     "StoreTransaction",

@@ -17,3 +17,11 @@ class ConcurrencyError(EventStoreError):
         self.stream_id = stream_id
         self.expected_version = expected_version
         self.current_version = current_version
+
+
+class DuplicateEventError(EventStoreError):
+    """An event with this id is already in the log; nothing was written."""
+
+    def __init__(self, event_ids: list[str]) -> None:
+        super().__init__(f"event id(s) already recorded: {', '.join(event_ids)}")
+        self.event_ids = event_ids

@@ -14,6 +14,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 metadata = sa.MetaData()
 
 Json = sa.JSON().with_variant(JSONB(), "postgresql")
+ExactJson = sa.JSON()
+"""Plain `json` on PostgreSQL keeps the payload's text as written; JSONB would normalise numbers
+(-0.0 to 0, 1e16 to an integer) and break the hash chain."""
 Position = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 Timestamp = sa.DateTime(timezone=True)
 
@@ -27,7 +30,7 @@ events = sa.Table(
     sa.Column("stream_version", sa.Integer(), nullable=False),
     sa.Column("event_type", sa.String(200), nullable=False),
     sa.Column("schema_version", sa.Integer(), nullable=False),
-    sa.Column("payload", Json, nullable=False),
+    sa.Column("payload", ExactJson, nullable=False),
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("reason", sa.Text(), nullable=True),
     sa.Column("correlation_id", sa.Uuid(), nullable=False),

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from coalition.shared.events.envelope import Metadata, NewEvent, RecordedEvent, utc_now
-from coalition.shared.eventstore.errors import ConcurrencyError
+from coalition.shared.eventstore.errors import ConcurrencyError, DuplicateEventError
 from coalition.shared.eventstore.hashing import (
     GENESIS,
     ChainVerification,
@@ -171,10 +171,14 @@ class StoreTransaction:
                 events.insert().returning(*events.c, sort_by_parameter_order=True), rows
             )
         except IntegrityError as error:
-            # The lock makes this unreachable on PostgreSQL and SQLite alike; the unique
-            # constraint stays as the last line of defence.
+            ids = [str(new.event_id) for new in new_events]
+            if "event_id" in str(error.orig) or "events_event_id" in str(error.orig):
+                raise DuplicateEventError(ids) from error
+            # A version clash: the lock makes it unreachable on PostgreSQL and SQLite alike;
+            # the unique constraint stays as the last line of defence.
             current, _ = await self._store.stream_version_outside(stream_id)
-            raise ConcurrencyError(stream_id, expected_version or 0, current) from error
+            expected = current - 1 if expected_version is None else expected_version
+            raise ConcurrencyError(stream_id, expected, current) from error
         recorded = [row_to_event(row) for row in result.all()]
         self.appended.extend(recorded)
         return recorded

@@ -21,7 +21,9 @@ CONTENT_TYPE = "application/json"
 MESSAGE_ID_HEADER = "Nats-Msg-Id"
 """JetStream de-duplicates on this header within the stream's duplicate window."""
 
-_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in '%"')
+_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '%"')
+"""Printable ASCII but space, '%' and '"' (the HTTP binding's rule): NATS trims header values,
+so a space must be encoded too."""
 
 
 def _encode(value: str) -> str:

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coalition.shared.events.envelope import ReasonRequiredError
-from coalition.shared.eventstore.errors import ConcurrencyError
+from coalition.shared.eventstore.errors import ConcurrencyError, DuplicateEventError
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://coalition.example/problems/"
@@ -101,6 +101,17 @@ def install_problem_handlers(app: FastAPI) -> None:
             stream_id=error.stream_id,
             expected_version=error.expected_version,
             current_version=error.current_version,
+        )
+
+    @app.exception_handler(DuplicateEventError)
+    async def duplicate(request: Request, error: DuplicateEventError) -> JSONResponse:
+        return problem(
+            409,
+            "Already recorded",
+            str(error),
+            "duplicate-event",
+            request,
+            event_ids=error.event_ids,
         )
 
     @app.exception_handler(DomainError)

@@ -70,7 +70,5 @@ def open_for_scored_partner(
 
 def opening_reason(opened: EngagementOpened) -> str:
     comparison = ">=" if opened.stage == "prioritised" else "<"
-    return (
-        f"opened as {opened.stage}: first score {opened.score:.2f} {comparison} "
-        f"{PRIORITY_THRESHOLD:.2f}"
-    )
+    # The exact figures, not rounded ones: 0.5999 must not read "0.60 < 0.60".
+    return f"opened as {opened.stage}: first score {opened.score} {comparison} {PRIORITY_THRESHOLD}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from coalition.shared.eventstore.schema import Json, Position, Timestamp
+from coalition.shared.eventstore.schema import ExactJson, Position, Timestamp
 
 metadata = sa.MetaData()
 
@@ -21,7 +21,7 @@ received_events = sa.Table(
     sa.Column("source_position", sa.BigInteger(), nullable=False),
     sa.Column("event_type", sa.String(200), nullable=False),
     sa.Column("schema_version", sa.Integer(), nullable=False),
-    sa.Column("payload", Json, nullable=False),
+    sa.Column("payload", ExactJson, nullable=False),
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("reason", sa.Text(), nullable=True),
     sa.Column("correlation_id", sa.Uuid(), nullable=False),

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "pj0001"
 down_revision = None
 branch_labels = ("projections",)
 depends_on = "es0001"
 
-Json = sa.JSON().with_variant(JSONB(), "postgresql")
+ExactJson = sa.JSON()
 Position = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 Timestamp = sa.DateTime(timezone=True)
 
@@ -33,7 +32,7 @@ def upgrade() -> None:
         sa.Column("source_position", sa.BigInteger(), nullable=False),
         sa.Column("event_type", sa.String(200), nullable=False),
         sa.Column("schema_version", sa.Integer(), nullable=False),
-        sa.Column("payload", Json, nullable=False),
+        sa.Column("payload", ExactJson, nullable=False),
         sa.Column("actor", sa.String(200), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("correlation_id", sa.Uuid(), nullable=False),
