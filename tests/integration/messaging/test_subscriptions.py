@@ -171,3 +171,32 @@ async def test_an_event_that_always_fails_becomes_a_dead_letter(
     assert await count(store, processed_events) == 0
     subjects = [subject for subject, _, _ in await stream_messages(nats_url, settings.stream_name)]
     assert any(".deadletter." in subject for subject in subjects)
+
+
+async def test_a_message_that_is_not_one_of_our_events_is_dead_lettered_at_once(
+    broker: NatsBroker, settings: Settings, store: EventStore
+) -> None:
+    calls = 0
+
+    async def never_called(event: RecordedEvent, tx: StoreTransaction) -> None:
+        nonlocal calls
+        calls += 1
+
+    async with consuming(broker, settings, store, never_called):
+        await broker.publish(
+            b'{"not": "an event"}',
+            event_subject(settings.subject_prefix, "research", "PartnerIdentified"),
+            headers={"ce-specversion": "1.0", "ce-id": str(uuid.uuid4())},
+            stream=settings.stream_name,
+        )
+
+        async def dead_lettered() -> list[sa.Row[object]] | None:
+            async with store.engine.connect() as conn:
+                rows = (await conn.execute(sa.select(dead_letters))).all()
+            return rows or None
+
+        rows = await eventually(dead_lettered)
+    assert calls == 0
+    assert rows[0].deliveries == 1  # no retries for a message that can never succeed
+    assert "malformed event message" in rows[0].error
+    assert rows[0].event_id is None

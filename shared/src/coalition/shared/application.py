@@ -29,6 +29,8 @@ async def execute(
     Without it the command is re-decided on the fresh stream when another writer got in first,
     a few times, since the domain re-checks every rule against the new state.
     """
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
     for attempt in range(1, attempts + 1):
         history = await store.read_stream(stream_id)
         current = history[-1].stream_version if history else 0

@@ -81,7 +81,13 @@ def from_message(headers: dict[str, str], body: bytes) -> RecordedEvent:
     h = {key.lower(): unquote(value) for key, value in headers.items()}
     if h.get("ce-specversion") != SPEC_VERSION or "ce-id" not in h:
         raise NotACloudEventError("missing ce-specversion 1.0 or ce-id")
+    try:
+        return _event_from(h, body)
+    except (KeyError, ValueError) as error:
+        raise NotACloudEventError(f"malformed event message: {error!r}") from error
 
+
+def _event_from(h: dict[str, str], body: bytes) -> RecordedEvent:
     def optional(key: str) -> str | None:
         return h.get(key)
 
@@ -112,5 +118,6 @@ def from_message(headers: dict[str, str], body: bytes) -> RecordedEvent:
 
 def source_service(headers: dict[str, str]) -> str:
     """The service that published an event, from `ce-source` (`/coalition/<service>`)."""
-    source = unquote(headers.get("ce-source", ""))
+    lowered = {key.lower(): value for key, value in headers.items()}
+    source = unquote(lowered.get("ce-source", ""))
     return source.rsplit("/", 1)[-1]

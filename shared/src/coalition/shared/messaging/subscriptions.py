@@ -29,7 +29,7 @@ from coalition.shared.events.envelope import RecordedEvent, utc_now
 from coalition.shared.eventstore.schema import dead_letters, processed_events
 from coalition.shared.eventstore.store import EventStore, StoreTransaction
 from coalition.shared.messaging.bus import product_stream
-from coalition.shared.messaging.cloudevents import from_message
+from coalition.shared.messaging.cloudevents import NotACloudEventError, from_message
 from coalition.shared.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -213,7 +213,9 @@ def _message_handler(
                 event_id=str(event.event_id),
             )
         except Exception as error:
-            if deliveries < retry.max_deliver:
+            # A message that is not one of our events will never succeed: no retries.
+            hopeless = isinstance(error, NotACloudEventError)
+            if deliveries < retry.max_deliver and not hopeless:
                 delay = retry.delay_after(deliveries)
                 log.warning(
                     "event.failed",

@@ -46,6 +46,8 @@ class Engagement:
                     opened.score,
                     event.stream_version,
                 )
+            elif entry is not None:
+                entry = cls(**{**entry.__dict__, "version": event.stream_version})
         return entry
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from coalition.shared.contracts.research import OrganisationKind, PartnerIdentified
 from coalition.shared.events.envelope import DomainEvent, RecordedEvent
-from coalition.shared.web.problems import DomainError
+from coalition.shared.web.problems import DomainError, InvalidInputError
 
 STREAM_TYPE = "partner"
 
@@ -53,6 +53,8 @@ def identify(
     """A partner is identified once; identifying it again is refused."""
     if history:
         raise DomainError(f"partner {partner_id} is already identified", partner_id=partner_id)
+    if not name.strip():
+        raise InvalidInputError("name must not be blank", field="body.name")
     return [
         PartnerIdentified(
             partner_id=partner_id,
