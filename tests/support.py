@@ -116,7 +116,7 @@ async def stream_messages(nats_url: str, stream: str) -> list[tuple[str, dict[st
             if info.state.messages == 0:
                 break
             raw = await js.get_msg(stream, sequence)
-            messages.append((raw.subject, dict(raw.headers or {}), raw.data or b""))
+            messages.append((str(raw.subject), dict(raw.headers or {}), raw.data or b""))
         return messages
     finally:
         await connection.close()

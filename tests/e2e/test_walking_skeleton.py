@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from functools import partial
 import subprocess
 from typing import Any
 
@@ -138,7 +139,7 @@ async def test_a_rebuilt_projection_equals_the_live_one(client: httpx.AsyncClien
         for index, kind in enumerate(["union", "ngo", "party", "media", "think_tank"])
     ]
     for partner in partners:
-        await eventually(lambda partner=partner: _has_stage(client, partner))
+        await eventually(partial(_has_stage, client, partner))
 
     async def snapshot() -> tuple[Any, ...]:
         listing = (

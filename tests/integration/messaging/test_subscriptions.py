@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -158,7 +159,7 @@ async def test_an_event_that_always_fails_becomes_a_dead_letter(
             broker, service="research", stream=settings.stream_name, prefix=settings.subject_prefix
         )(event)
 
-        async def dead_lettered() -> list[sa.Row[object]] | None:
+        async def dead_lettered() -> Sequence[sa.Row[Any]] | None:
             async with store.engine.connect() as conn:
                 rows = (await conn.execute(sa.select(dead_letters))).all()
             return rows or None
@@ -190,7 +191,7 @@ async def test_a_message_that_is_not_one_of_our_events_is_dead_lettered_at_once(
             stream=settings.stream_name,
         )
 
-        async def dead_lettered() -> list[sa.Row[object]] | None:
+        async def dead_lettered() -> Sequence[sa.Row[Any]] | None:
             async with store.engine.connect() as conn:
                 rows = (await conn.execute(sa.select(dead_letters))).all()
             return rows or None
