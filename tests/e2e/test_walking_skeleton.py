@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from functools import partial
 import subprocess
+from functools import partial
 from typing import Any
 
 import httpx

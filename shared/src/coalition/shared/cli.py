@@ -102,6 +102,42 @@ def migrate(service: Annotated[str, typer.Argument(help="`all` or one service.")
     asyncio.run(run())
 
 
+@app.command("reset-consumers")
+def reset_consumers(
+    service: Annotated[str, typer.Argument(help="The service whose durable consumers to delete.")],
+) -> None:
+    """Delete a service's durable consumers, so that its next start re-reads the whole stream
+    from the first event. With an empty database, that rebuilds everything the service derived
+    from other services' events. Stop the service first."""
+    import nats
+
+    from coalition.shared.registry import select
+
+    settings = Settings()
+    if not settings.nats_url:
+        raise typer.BadParameter("set COALITION_NATS_URL to the broker the service uses")
+    [spec] = select(service)
+    if spec.subscriptions is None:
+        typer.echo(f"{service} consumes no events")
+        return
+    durables = [durable for _, durable, _ in spec.subscriptions.routes(settings.subject_prefix)]
+
+    async def run() -> None:
+        connection = await nats.connect(settings.nats_url.split(","))
+        try:
+            js = connection.jetstream()
+            for durable in durables:
+                try:
+                    await js.delete_consumer(settings.stream_name, durable)
+                    typer.echo(f"deleted consumer {durable}")
+                except nats.js.errors.NotFoundError:
+                    typer.echo(f"no consumer {durable}")
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
 @app.command("events-doc")
 def events_doc() -> None:
     """Print the event catalogue as Markdown (the source of docs/events.md)."""

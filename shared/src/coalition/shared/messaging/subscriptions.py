@@ -180,7 +180,9 @@ def bind_subscriptions(
             subject,
             stream=stream,
             durable=durable,
-            pull_sub=PullSub(batch_size=16, timeout=1.0),
+            # One message per fetch: FastStream handles the messages of one fetch concurrently,
+            # which would apply events out of stream order (a rebuild would then differ).
+            pull_sub=PullSub(batch_size=1, timeout=1.0),
             config=retry.consumer_config(),
             ack_policy=AckPolicy.NACK_ON_ERROR,
             title=f"{durable}:{subject}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -15,6 +16,8 @@ from coalition.shared.events.envelope import Metadata
 
 CORRELATION_HEADER = "X-Correlation-ID"
 ACTOR_HEADER = "X-Actor"
+
+log = structlog.get_logger(__name__)
 
 correlation_id_var: ContextVar[uuid.UUID | None] = ContextVar("correlation_id", default=None)
 
@@ -32,8 +35,17 @@ async def correlation_middleware(
         correlation = uuid.uuid5(uuid.NAMESPACE_URL, supplied or "")
     token = correlation_id_var.set(correlation)
     structlog.contextvars.bind_contextvars(correlation_id=str(correlation))
+    started = time.perf_counter()
     try:
         response = await call_next(request)
+        log.info(
+            "http.request",
+            method=request.method,
+            path=request.url.path,
+            status=response.status_code,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            actor=request.headers.get(ACTOR_HEADER),
+        )
     finally:
         structlog.contextvars.unbind_contextvars("correlation_id")
         correlation_id_var.reset(token)
