@@ -114,7 +114,8 @@ def reset_consumers(
     from coalition.shared.registry import select
 
     settings = Settings()
-    if not settings.nats_url:
+    nats_url = settings.nats_url
+    if not nats_url:
         raise typer.BadParameter("set COALITION_NATS_URL to the broker the service uses")
     [spec] = select(service)
     if spec.subscriptions is None:
@@ -123,7 +124,7 @@ def reset_consumers(
     durables = [durable for _, durable, _ in spec.subscriptions.routes(settings.subject_prefix)]
 
     async def run() -> None:
-        connection = await nats.connect(settings.nats_url.split(","))
+        connection = await nats.connect(nats_url.split(","))
         try:
             js = connection.jetstream()
             for durable in durables:
