@@ -95,3 +95,37 @@ async def test_the_zero_setup_default_serves_every_service(tmp_path: Path) -> No
         assert (tmp_path / "data" / "nats" / "jetstream").is_dir()
     finally:
         server.stop()
+
+
+def broker_processes(data_dir: Path) -> list[int]:
+    """Pids of nats-server processes whose command line names `data_dir`."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "nats-server" in command and str(data_dir) in command:
+            pids.append(int(entry.name))
+    return pids
+
+
+async def test_the_embedded_broker_dies_with_a_killed_server(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    server = ServerProcess("research", {"COALITION_DATA_DIR": str(data)}, tmp_path / "r.log")
+    for variable in ("COALITION_DATABASE_URL", "COALITION_NATS_URL"):
+        server.env.pop(variable, None)
+    server.start()
+    try:
+        await server.wait_ready(["research"])
+        assert len(broker_processes(data)) == 1
+        server.kill()
+
+        async def gone() -> bool | None:
+            return True if not broker_processes(data) else None
+
+        await eventually(gone, timeout=10)
+    finally:
+        server.stop()

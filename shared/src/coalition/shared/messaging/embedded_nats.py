@@ -7,12 +7,26 @@ virtual environment; its data lives under the data folder. It listens on loopbac
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+
+def _die_with_parent() -> None:
+    """Linux: the broker gets SIGTERM when the process that started it dies, even by SIGKILL,
+    so an embedded broker never outlives its owner."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: stop() on exit is all we have
+        pass
 
 
 def _free_port() -> int:
@@ -67,6 +81,7 @@ class EmbeddedNats:
             # Its own session: a Ctrl-C meant for us must not kill the broker before our
             # services have drained and closed their connections; we stop it last.
             start_new_session=True,
+            preexec_fn=_die_with_parent,  # before any thread of ours holds a lock
         )
         health = f"http://127.0.0.1:{self.monitor_port}/healthz?js-enabled-only=true"
         deadline = time.monotonic() + timeout
