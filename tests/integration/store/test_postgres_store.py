@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.shared.events import RecordedEvent
-from coalition.shared.eventstore import EventStore
+from coalition.shared.db import create_engine, migrate
+from coalition.shared.eventstore import EventStore, StoreBusyError
 
 from .contract import STREAM_TYPE, EventStoreContract, new, stream_name, whole_log
 
@@ -180,3 +181,30 @@ class TestPostgresEventStore(EventStoreContract):
             assert positions == [e.position for e in log], f"seed {seed}, limit {tail.limit}"
             assert tail.seen == log, f"seed {seed}"
         assert (await store.verify()).ok
+
+
+async def test_a_writer_that_cannot_get_the_lock_in_time_gives_up_and_writes_nothing(
+    postgres_database: str,
+) -> None:
+    engine = create_engine(postgres_database)
+    await migrate(engine)
+    holder, impatient = EventStore(engine), EventStore(engine, lock_timeout_seconds=0.2)
+    release = asyncio.Event()
+    locked = asyncio.Event()
+
+    async def hold_the_lock() -> None:
+        async with holder.transaction() as tx:
+            await tx.append(stream_name(), STREAM_TYPE, [new("held")], 0)
+            locked.set()
+            await release.wait()
+
+    holding = asyncio.create_task(hold_the_lock())
+    try:
+        await locked.wait()
+        with pytest.raises(StoreBusyError):
+            await impatient.append(stream_name(), STREAM_TYPE, [new("late")], 0)
+    finally:
+        release.set()
+        await holding
+    assert [event.payload["item"] for event in await whole_log(holder)] == ["held"]
+    await engine.dispose()

@@ -26,7 +26,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: with asyncpg it costs three round trips per checkout (BEGIN; ROLLBACK), a
+    # third of an append. Connections are recycled instead, and a broken one fails one request.
+    kwargs.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **kwargs)
 
 

@@ -5,6 +5,7 @@ from coalition.shared.eventstore.errors import (
     ConcurrencyError,
     DuplicateEventError,
     EventStoreError,
+    StoreBusyError,
 )
 from coalition.shared.eventstore.hashing import ChainVerification, verify_chain
 from coalition.shared.eventstore.store import EventStore, StoreTransaction
@@ -15,6 +16,7 @@ __all__ = [
     "DuplicateEventError",
     "EventStore",
     "EventStoreError",
+    "StoreBusyError",
     "StoreTransaction",
     "verify_chain",
 ]

@@ -25,3 +25,11 @@ class DuplicateEventError(EventStoreError):
     def __init__(self, event_ids: list[str]) -> None:
         super().__init__(f"event id(s) already recorded: {', '.join(event_ids)}")
         self.event_ids = event_ids
+
+
+class StoreBusyError(EventStoreError):
+    """The append lock could not be had in time; nothing was written, and trying again is safe."""
+
+    def __init__(self, waited_seconds: float) -> None:
+        super().__init__(f"the event store was busy for {waited_seconds:g} s; try again")
+        self.waited_seconds = waited_seconds

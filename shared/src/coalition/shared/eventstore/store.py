@@ -16,14 +16,18 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from coalition.shared.events.envelope import Metadata, NewEvent, RecordedEvent, utc_now
-from coalition.shared.eventstore.errors import ConcurrencyError, DuplicateEventError
+from coalition.shared.eventstore.errors import (
+    ConcurrencyError,
+    DuplicateEventError,
+    StoreBusyError,
+)
 from coalition.shared.eventstore.hashing import (
     GENESIS,
     ChainVerification,
@@ -79,7 +83,18 @@ class StoreTransaction:
 
     async def _lock(self) -> None:
         if not self._locked and self._store.is_postgres:
-            await self.connection.execute(sa.text("LOCK TABLE events IN EXCLUSIVE MODE"))
+            # Bounded: a transaction that holds the lock too long makes others give up with a
+            # retryable error instead of queueing forever.
+            timeout_ms = int(self._store.lock_timeout_seconds * 1000)
+            await self.connection.execute(sa.text(f"SET LOCAL lock_timeout = {timeout_ms}"))
+            try:
+                await self.connection.execute(sa.text("LOCK TABLE events IN EXCLUSIVE MODE"))
+            except DBAPIError as error:
+                if getattr(error.orig, "sqlstate", None) == "55P03" or "lock timeout" in str(
+                    error.orig
+                ):
+                    raise StoreBusyError(self._store.lock_timeout_seconds) from error
+                raise
         self._locked = True
 
     async def stream_head(self, stream_id: str) -> tuple[int, str]:
@@ -117,17 +132,21 @@ class StoreTransaction:
         back, so nothing is written."""
         if not new_events:
             return []
+        # Everything that does not depend on the stream head is done before taking the lock,
+        # which every other writer of this database waits for.
+        prepared = [
+            (new, new.payload.model_dump(mode="json"), as_utc(new.metadata.occurred_at))
+            for new in new_events
+        ]
         await self._lock()
         version, previous_hash = await self.stream_head(stream_id)
         if expected_version is not None and version != expected_version:
             raise ConcurrencyError(stream_id, expected_version, version)
         recorded_at = utc_now()
         rows: list[dict[str, Any]] = []
-        for new in new_events:
+        for new, payload, occurred_at in prepared:
             version += 1
-            payload = new.payload.model_dump(mode="json")
             meta = new.metadata
-            occurred_at = as_utc(meta.occurred_at)
             digest = event_hash(
                 previous_hash=previous_hash,
                 event_id=new.event_id,
@@ -168,27 +187,66 @@ class StoreTransaction:
             previous_hash = digest
         try:
             result = await self.connection.execute(
-                events.insert().returning(*events.c, sort_by_parameter_order=True), rows
+                events.insert().returning(events.c.position, sort_by_parameter_order=True), rows
             )
         except IntegrityError as error:
-            ids = [str(new.event_id) for new in new_events]
-            if "event_id" in str(error.orig) or "events_event_id" in str(error.orig):
-                raise DuplicateEventError(ids) from error
+            await self._raise_for(error, stream_id, new_events, expected_version)
+        recorded = [
+            _recorded(row, position, new.metadata, occurred_at)
+            for row, position, (new, _, occurred_at) in zip(
+                rows, result.scalars().all(), prepared, strict=True
+            )
+        ]
+        self.appended.extend(recorded)
+        return recorded
+
+    async def _raise_for(
+        self,
+        error: IntegrityError,
+        stream_id: str,
+        new_events: Sequence[NewEvent],
+        expected_version: int | None,
+    ) -> NoReturn:
+        message = str(error.orig)
+        if "uq_events_stream_version" in message or "events.stream_version" in message:
             # A version clash: the lock makes it unreachable on PostgreSQL and SQLite alike;
             # the unique constraint stays as the last line of defence.
             current, _ = await self._store.stream_version_outside(stream_id)
             expected = current - 1 if expected_version is None else expected_version
             raise ConcurrencyError(stream_id, expected, current) from error
-        recorded = [row_to_event(row) for row in result.all()]
-        self.appended.extend(recorded)
-        return recorded
+        if "event_id" in message:
+            raise DuplicateEventError([str(new.event_id) for new in new_events]) from error
+        raise error
+
+
+def _recorded(
+    row: dict[str, Any], position: int, metadata: Metadata, occurred_at: datetime
+) -> RecordedEvent:
+    """The recorded event from the row just inserted: no second decoding or validation."""
+    if metadata.occurred_at != occurred_at or metadata.occurred_at.tzinfo is not UTC:
+        metadata = metadata.model_copy(update={"occurred_at": occurred_at})
+    return RecordedEvent.model_construct(
+        event_id=row["event_id"],
+        stream_id=row["stream_id"],
+        stream_type=row["stream_type"],
+        stream_version=row["stream_version"],
+        position=position,
+        event_type=row["event_type"],
+        schema_version=row["schema_version"],
+        payload=row["payload"],
+        metadata=metadata,
+        recorded_at=row["recorded_at"],
+        previous_hash=row["previous_hash"],
+        hash=row["hash"],
+    )
 
 
 class EventStore:
     """Append, read and verify the log of one service's database."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, lock_timeout_seconds: float = 10.0) -> None:
         self.engine = engine
+        self.lock_timeout_seconds = lock_timeout_seconds
         self.is_postgres = engine.dialect.name == "postgresql"
         self._listeners: set[asyncio.Event] = set()
 

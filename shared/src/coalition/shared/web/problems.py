@@ -12,7 +12,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coalition.shared.events.envelope import ReasonRequiredError
-from coalition.shared.eventstore.errors import ConcurrencyError, DuplicateEventError
+from coalition.shared.eventstore.errors import (
+    ConcurrencyError,
+    DuplicateEventError,
+    StoreBusyError,
+)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://coalition.example/problems/"
@@ -113,6 +117,12 @@ def install_problem_handlers(app: FastAPI) -> None:
             request,
             event_ids=error.event_ids,
         )
+
+    @app.exception_handler(StoreBusyError)
+    async def busy(request: Request, error: StoreBusyError) -> JSONResponse:
+        response = problem(503, "Busy", str(error), "busy", request)
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(DomainError)
     async def domain(request: Request, error: DomainError) -> JSONResponse:
