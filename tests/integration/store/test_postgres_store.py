@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from coalition.shared.events import RecordedEvent
 from coalition.shared.db import create_engine, migrate
+from coalition.shared.events import RecordedEvent
 from coalition.shared.eventstore import EventStore, StoreBusyError
 
 from .contract import STREAM_TYPE, EventStoreContract, new, stream_name, whole_log
