@@ -12,6 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from coalition.shared.eventstore.store import DEFAULT_LOCK_TIMEOUT_SECONDS
+
 EVENT_STORE_MIGRATIONS = Path(__file__).parent / "eventstore" / "migrations"
 
 
@@ -24,6 +26,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
+    # Bounded waits for locks (the event store's append lock above all), set once per
+    # connection rather than per transaction.
+    kwargs.setdefault(
+        "connect_args",
+        {"server_settings": {"lock_timeout": str(int(DEFAULT_LOCK_TIMEOUT_SECONDS * 1000))}},
+    )
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     # No pre-ping: with asyncpg it costs three round trips per checkout (BEGIN; ROLLBACK), a

@@ -36,6 +36,10 @@ from coalition.shared.eventstore.hashing import (
 )
 from coalition.shared.eventstore.schema import events
 
+DEFAULT_LOCK_TIMEOUT_SECONDS = 10.0
+"""Set for every PostgreSQL connection by `coalition.shared.db.create_engine` (no extra round
+trip per append); a store with another value sets it per transaction."""
+
 ANY_VERSION = None
 """Pass as `expected_version` to append without a concurrency check."""
 
@@ -85,8 +89,9 @@ class StoreTransaction:
         if not self._locked and self._store.is_postgres:
             # Bounded: a transaction that holds the lock too long makes others give up with a
             # retryable error instead of queueing forever.
-            timeout_ms = int(self._store.lock_timeout_seconds * 1000)
-            await self.connection.execute(sa.text(f"SET LOCAL lock_timeout = {timeout_ms}"))
+            if self._store.lock_timeout_seconds != DEFAULT_LOCK_TIMEOUT_SECONDS:
+                timeout_ms = int(self._store.lock_timeout_seconds * 1000)
+                await self.connection.execute(sa.text(f"SET LOCAL lock_timeout = {timeout_ms}"))
             try:
                 await self.connection.execute(sa.text("LOCK TABLE events IN EXCLUSIVE MODE"))
             except DBAPIError as error:
@@ -244,7 +249,9 @@ def _recorded(
 class EventStore:
     """Append, read and verify the log of one service's database."""
 
-    def __init__(self, engine: AsyncEngine, *, lock_timeout_seconds: float = 10.0) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS
+    ) -> None:
         self.engine = engine
         self.lock_timeout_seconds = lock_timeout_seconds
         self.is_postgres = engine.dialect.name == "postgresql"
