@@ -49,14 +49,16 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def row_to_event(row: sa.Row[Any]) -> RecordedEvent:
+def row_to_event(row: sa.Row[Any], *, position: str = "position") -> RecordedEvent:
+    """A recorded event from a row of `events` (or of a copy of it, whose column `position`
+    names the global position in the producing log)."""
     m = row._mapping
     return RecordedEvent(
         event_id=m["event_id"],
         stream_id=m["stream_id"],
         stream_type=m["stream_type"],
         stream_version=m["stream_version"],
-        position=m["position"],
+        position=m[position],
         event_type=m["event_type"],
         schema_version=m["schema_version"],
         payload=m["payload"],

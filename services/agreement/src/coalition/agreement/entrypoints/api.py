@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel, Field
 
 from coalition.agreement.service_layer import handlers
 from coalition.shared.eventstore.store import EventStore
-from coalition.shared.web.app import runtime_of
-from coalition.shared.web.context import RequestContext, request_context
+from coalition.shared.web.deps import ContextDep, StoreDep
 from coalition.shared.web.problems import InvalidInputError
 
 router = APIRouter(tags=["agreements"])
 
 Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")]
-
-
-def store_of(request: Request) -> EventStore:
-    return runtime_of(request).store
-
-
-StoreDep = Annotated[EventStore, Depends(store_of)]
-ContextDep = Annotated[RequestContext, Depends(request_context)]
 
 
 def parse_if_match(if_match: str | None) -> int | None:

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from coalition.engagement.domain.pipeline import engagement_id
 from coalition.engagement.service_layer import handlers
-from coalition.shared.eventstore.store import EventStore
-from coalition.shared.web.app import runtime_of
+from coalition.shared.web.deps import StoreDep
 
 router = APIRouter(tags=["pipeline"])
-
-
-def store_of(request: Request) -> EventStore:
-    return runtime_of(request).store
-
-
-StoreDep = Annotated[EventStore, Depends(store_of)]
 
 
 class EngagementPublic(BaseModel):

@@ -7,24 +7,16 @@ from datetime import datetime
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.projections.adapters.tables import partner_list, timeline_entries
 from coalition.projections.service_layer import projector
 from coalition.shared.eventstore.store import as_utc
-from coalition.shared.web.app import runtime_of
+from coalition.shared.web.deps import EngineDep
 from coalition.shared.web.problems import NotFoundError
 
 router = APIRouter(tags=["read models"])
-
-
-def engine_of(request: Request) -> AsyncEngine:
-    return runtime_of(request).engine
-
-
-EngineDep = Annotated[AsyncEngine, Depends(engine_of)]
 
 
 class PartnerRow(BaseModel):

@@ -15,8 +15,8 @@ from coalition.projections.adapters.tables import (
 )
 from coalition.projections.domain import views
 from coalition.shared.contracts import catalogue
-from coalition.shared.events.envelope import Metadata, RecordedEvent
-from coalition.shared.eventstore.store import StoreTransaction, as_utc
+from coalition.shared.events.envelope import RecordedEvent
+from coalition.shared.eventstore.store import StoreTransaction, row_to_event
 
 PAGE = 1000
 
@@ -97,31 +97,6 @@ async def project(conn: AsyncConnection, event: RecordedEvent, position: int) ->
         )
 
 
-def row_to_event(row: sa.Row[Any]) -> RecordedEvent:
-    m = row._mapping
-    return RecordedEvent(
-        event_id=m["event_id"],
-        stream_id=m["stream_id"],
-        stream_type=m["stream_type"],
-        stream_version=m["stream_version"],
-        position=m["source_position"],
-        event_type=m["event_type"],
-        schema_version=m["schema_version"],
-        payload=m["payload"],
-        metadata=Metadata(
-            actor=m["actor"],
-            reason=m["reason"],
-            correlation_id=m["correlation_id"],
-            causation_id=m["causation_id"],
-            campaign_id=m["campaign_id"],
-            occurred_at=as_utc(m["occurred_at"]),
-        ),
-        recorded_at=as_utc(m["recorded_at"]),
-        previous_hash=m["previous_hash"],
-        hash=m["hash"],
-    )
-
-
 async def rebuild(engine: AsyncEngine) -> int:
     """Throw the read models away and replay every received event, in the order received,
     in one transaction: readers see the old models until the new ones are complete."""
@@ -142,7 +117,7 @@ async def rebuild(engine: AsyncEngine) -> int:
                     )
                 ).all()
                 for row in rows:
-                    await project(conn, row_to_event(row), row.position)
+                    await project(conn, row_to_event(row, position="source_position"), row.position)
                 replayed += len(rows)
                 if len(rows) < PAGE:
                     break

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from coalition.research.service_layer import handlers
 from coalition.shared.contracts.research import OrganisationKind
-from coalition.shared.eventstore.store import EventStore
-from coalition.shared.web.app import runtime_of
-from coalition.shared.web.context import RequestContext, request_context
+from coalition.shared.web.deps import ContextDep, StoreDep
 
 router = APIRouter(tags=["partners"])
-
-
-def store_of(request: Request) -> EventStore:
-    return runtime_of(request).store
-
-
-StoreDep = Annotated[EventStore, Depends(store_of)]
-ContextDep = Annotated[RequestContext, Depends(request_context)]
 
 
 class PartnerCreate(BaseModel):
