@@ -209,8 +209,9 @@ async def test_a_stale_signature_is_a_conflict_with_the_current_version(
     first = await client.post(url, json=signature("a"), headers={"If-Match": '"1"'})
     assert first.status_code == 200
     stale = await client.post(url, json=signature("b"), headers={"If-Match": '"1"'})
-    assert stale.status_code == 409
+    assert stale.status_code == 412
     assert stale.json()["current_version"] == 2
+    assert stale.headers["ETag"] == '"2"'
     twice = await client.post(url, json=signature("a"))
     assert twice.status_code == 409
     assert "already signed" in twice.json()["detail"]

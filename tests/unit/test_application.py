@@ -18,7 +18,7 @@ from coalition.shared.events.envelope import (
     ReasonRequiredError,
     RecordedEvent,
 )
-from coalition.shared.eventstore.errors import ConcurrencyError
+from coalition.shared.eventstore.errors import ConcurrencyError, PreconditionFailedError
 from coalition.shared.eventstore.store import EventStore
 from coalition.shared.web.problems import DomainError
 
@@ -147,7 +147,7 @@ async def test_a_stale_expected_version_is_a_conflict_and_writes_nothing(
         calls.append(len(history))
         return increments(1)
 
-    with pytest.raises(ConcurrencyError) as raised:
+    with pytest.raises(PreconditionFailedError) as raised:
         await execute(store, STREAM, STREAM_TYPE, decide, meta(), expected_version=1)
 
     assert (raised.value.stream_id, raised.value.expected_version) == (STREAM, 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from coalition.shared.events.envelope import DomainEvent, Metadata, NewEvent, RecordedEvent
-from coalition.shared.eventstore.errors import ConcurrencyError
+from coalition.shared.eventstore.errors import ConcurrencyError, PreconditionFailedError
 from coalition.shared.eventstore.store import EventStore, StoreTransaction
 
 Decide = Callable[[Sequence[RecordedEvent]], Sequence[DomainEvent]]
@@ -25,7 +25,8 @@ async def execute(
 ) -> list[RecordedEvent]:
     """Run a command against a stream.
 
-    With `expected_version` (the client's `If-Match`), a stale version is a conflict at once.
+    With `expected_version` (the client's `If-Match`), a stale version fails at once with
+    `PreconditionFailedError` (HTTP 412).
     Without it the command is re-decided on the fresh stream when another writer got in first,
     a few times, since the domain re-checks every rule against the new state.
     """
@@ -35,12 +36,16 @@ async def execute(
         history = await store.read_stream(stream_id)
         current = history[-1].stream_version if history else 0
         if expected_version is not None and expected_version != current:
-            raise ConcurrencyError(stream_id, expected_version, current)
+            raise PreconditionFailedError(stream_id, expected_version, current)
         new = [NewEvent(payload=payload, metadata=metadata) for payload in decide(history)]
         try:
             return await store.append(stream_id, stream_type, new, current)
-        except ConcurrencyError:
-            if expected_version is not None or attempt == attempts:
+        except ConcurrencyError as error:
+            if expected_version is not None:
+                raise PreconditionFailedError(
+                    stream_id, expected_version, error.current_version
+                ) from error
+            if attempt == attempts:
                 raise
     raise AssertionError("unreachable")
 

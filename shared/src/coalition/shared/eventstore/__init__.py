@@ -5,6 +5,7 @@ from coalition.shared.eventstore.errors import (
     ConcurrencyError,
     DuplicateEventError,
     EventStoreError,
+    PreconditionFailedError,
     StoreBusyError,
 )
 from coalition.shared.eventstore.hashing import ChainVerification, verify_chain
@@ -16,6 +17,7 @@ __all__ = [
     "DuplicateEventError",
     "EventStore",
     "EventStoreError",
+    "PreconditionFailedError",
     "StoreBusyError",
     "StoreTransaction",
     "verify_chain",

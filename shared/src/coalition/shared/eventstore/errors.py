@@ -19,6 +19,10 @@ class ConcurrencyError(EventStoreError):
         self.current_version = current_version
 
 
+class PreconditionFailedError(ConcurrencyError):
+    """The version a client said it had (HTTP `If-Match`) is no longer current."""
+
+
 class DuplicateEventError(EventStoreError):
     """An event with this id is already in the log; nothing was written."""
 

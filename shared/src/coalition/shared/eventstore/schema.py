@@ -1,9 +1,10 @@
 """Tables of the event store and of the messaging machinery that lives beside it.
 
 Every service's database holds these tables: the log itself (`events`), the relay's checkpoint
-(`relay_checkpoints`), the consumer's record of processed events (`processed_events`) and the
-dead letters (`dead_letters`). Alembic migrations create them; this module is the one
-definition the code queries through.
+(`relay_checkpoints`), the consumer's record of processed events (`processed_events`), the
+dead letters (`dead_letters`) and the responses kept for `Idempotency-Key` retries
+(`idempotency_keys`, see `coalition.shared.web.idempotency`). Alembic migrations create them;
+this module is the one definition the code queries through.
 """
 
 from __future__ import annotations
@@ -75,3 +76,26 @@ dead_letters = sa.Table(
     sa.Column("body", sa.Text(), nullable=False),
     sa.Column("failed_at", Timestamp, nullable=False),
 )
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("key", sa.String(255), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("method", sa.String(10), nullable=False),
+    sa.Column("path", sa.String(1000), nullable=False),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("response_status", sa.Integer(), nullable=True),
+    sa.Column("response_headers", Json, nullable=True),
+    sa.Column("response_body", sa.LargeBinary(), nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("expires_at", Timestamp, nullable=False),
+    sa.PrimaryKeyConstraint("actor", "path", "key", name="pk_idempotency_keys"),
+    sa.CheckConstraint(
+        "status IN ('in_progress', 'completed')", name="ck_idempotency_keys_status"
+    ),
+)
+"""One row per `Idempotency-Key` a client sent, scoped to the actor and the request path (the
+service is the database): claimed `in_progress` before the request runs, `completed` with the
+response (2xx and 4xx only) after. Rows past `expires_at` are ignored and replaced."""

@@ -15,7 +15,8 @@ from coalition.shared.messaging.embedded_nats import EmbeddedNats
 from coalition.shared.service import ServiceRuntime, ServiceSpec
 from coalition.shared.settings import Settings
 from coalition.shared.web.context import correlation_middleware
-from coalition.shared.web.problems import install_problem_handlers
+from coalition.shared.web.openapi import merged_openapi, without_null_parameters
+from coalition.shared.web.problems import PROBLEM_RESPONSES, install_problem_handlers
 
 
 def runtime_of(request: Request) -> ServiceRuntime:
@@ -55,7 +56,14 @@ def service_app(spec: ServiceSpec) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(health_router())
     for router in spec.routers:
-        app.include_router(router)
+        app.include_router(router, responses=PROBLEM_RESPONSES)
+
+    def document() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = without_null_parameters(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = document  # type: ignore[method-assign]
     return app
 
 
@@ -83,14 +91,26 @@ def build_app(specs: Sequence[ServiceSpec], settings: Settings) -> FastAPI:
             app.state.nats_url = nats_url
             yield
 
-    app = FastAPI(
-        title="Coalition", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None
-    )
+    app = FastAPI(title="Coalition", version="0.1.0", lifespan=lifespan, redoc_url=None)
+
+    def whole_surface() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = merged_openapi(
+                children,
+                title="Coalition",
+                version="0.1.0",
+                description="Every service of this process, each under its own path prefix.",
+            )
+        return app.openapi_schema
+
+    app.openapi = whole_surface  # type: ignore[method-assign]
 
     @app.get("/", include_in_schema=False)
     async def index() -> dict[str, Any]:
         return {
             "name": "Coalition",
+            "openapi": "/openapi.json",
+            "docs": "/docs",
             "services": {
                 name: {
                     "health": f"/{name}/healthz",

@@ -9,12 +9,14 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coalition.shared.events.envelope import ReasonRequiredError
 from coalition.shared.eventstore.errors import (
     ConcurrencyError,
     DuplicateEventError,
+    PreconditionFailedError,
     StoreBusyError,
 )
 
@@ -22,6 +24,37 @@ PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://coalition.example/problems/"
 
 log = structlog.get_logger(__name__)
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of this API is reported."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[dict[str, str]] | None = None
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}},
+    }
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _problem_response("Malformed request (a header, say)."),
+    404: _problem_response("No such resource."),
+    409: _problem_response("Refused by a rule, or a version conflict (with the current version)."),
+    412: _problem_response("`If-Match` names a version that is no longer current."),
+    422: _problem_response("Invalid input; `errors` names each field at fault."),
+    503: _problem_response("Busy or not ready; try again (see `Retry-After`)."),
+}
+"""Documented on every route, so the OpenAPI document says what errors look like."""
 
 
 class DomainError(Exception):
@@ -94,6 +127,21 @@ def install_problem_handlers(app: FastAPI) -> None:
             errors=[{"field": "body.reason", "message": str(error)}],
         )
 
+    @app.exception_handler(PreconditionFailedError)
+    async def precondition(request: Request, error: PreconditionFailedError) -> JSONResponse:
+        response = problem(
+            412,
+            "Precondition failed",
+            str(error),
+            "precondition-failed",
+            request,
+            stream_id=error.stream_id,
+            expected_version=error.expected_version,
+            current_version=error.current_version,
+        )
+        response.headers["ETag"] = f'"{error.current_version}"'
+        return response
+
     @app.exception_handler(ConcurrencyError)
     async def conflict(request: Request, error: ConcurrencyError) -> JSONResponse:
         return problem(
@@ -133,7 +181,10 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return problem(error.status_code, str(error.detail), str(error.detail), "http", request)
+        response = problem(error.status_code, str(error.detail), str(error.detail), "http", request)
+        for name, value in (error.headers or {}).items():  # `Allow` on a 405, for instance
+            response.headers[name] = value
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

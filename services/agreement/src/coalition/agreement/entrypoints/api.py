@@ -10,11 +10,10 @@ from pydantic import BaseModel, Field
 from coalition.agreement.service_layer import handlers
 from coalition.shared.eventstore.store import EventStore
 from coalition.shared.web.deps import ContextDep, StoreDep
+from coalition.shared.web.models import Identifier, Name, Reason, RequestBody, Text
 from coalition.shared.web.problems import InvalidInputError
 
 router = APIRouter(tags=["agreements"])
-
-Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")]
 
 
 def parse_if_match(if_match: str | None) -> int | None:
@@ -28,19 +27,21 @@ def parse_if_match(if_match: str | None) -> int | None:
         ) from None
 
 
-class AgreementCreate(BaseModel):
-    campaign_id: Id
-    title: str = Field(min_length=1, max_length=300)
-    parties: list[Id] = Field(min_length=1, max_length=50, description="Partner ids that sign.")
-    terms: str = Field(min_length=1, max_length=100_000)
-    reason: str = Field(min_length=1, max_length=2000)
+class AgreementCreate(RequestBody):
+    campaign_id: Identifier
+    title: Name
+    parties: list[Identifier] = Field(
+        min_length=1, max_length=50, description="Partner ids that sign."
+    )
+    terms: Text = Field(description="The full text of the terms.")
+    reason: Reason
 
 
-class SignatureCreate(BaseModel):
-    partner_id: Id
-    signatory: str = Field(min_length=1, max_length=200, description="Who signed for the party.")
+class SignatureCreate(RequestBody):
+    partner_id: Identifier
+    signatory: Name = Field(description="Who signed for the party.")
     terms_hash: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the terms signed.")
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Reason
 
 
 class AgreementPublic(BaseModel):
@@ -88,7 +89,14 @@ async def sign_agreement(
     store: StoreDep,
     context: ContextDep,
     response: Response,
-    if_match: Annotated[str | None, Header(description="ETag of the version being signed.")] = None,
+    if_match: Annotated[
+        str | None,
+        Header(
+            description="ETag of the version being signed: 412 if it is no longer current.",
+            # RFC 9110 quotes ETags; bare numbers are accepted too, as many clients send them.
+            pattern=r'^(W/)?"?[0-9]{1,9}"?$',
+        ),
+    ] = None,
 ) -> AgreementPublic:
     state = await handlers.get_agreement(store, agreement_id)
     await handlers.sign_agreement(

@@ -8,19 +8,18 @@ from pydantic import BaseModel, Field
 from coalition.research.service_layer import handlers
 from coalition.shared.contracts.research import OrganisationKind
 from coalition.shared.web.deps import ContextDep, StoreDep
+from coalition.shared.web.models import Count, Identifier, Name, Place, Reason, RequestBody
 
 router = APIRouter(tags=["partners"])
 
 
-class PartnerCreate(BaseModel):
-    campaign_id: str = Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")
-    name: str = Field(min_length=1, max_length=300)
+class PartnerCreate(RequestBody):
+    campaign_id: Identifier = Field(description="The campaign that considers the partner.")
+    name: Name = Field(description="The organisation's name.")
     kind: OrganisationKind
-    country: str | None = Field(default=None, max_length=100)
-    members: int | None = Field(default=None, ge=0, le=10_000_000_000)
-    reason: str = Field(
-        min_length=1, max_length=2000, description="Why this partner is considered."
-    )
+    country: Place | None = Field(default=None, description="Where it is based.")
+    members: Count | None = Field(default=None, description="Members or volunteers.")
+    reason: Reason = Field(description="Why this partner is considered.")
 
 
 class PartnerPublic(BaseModel):

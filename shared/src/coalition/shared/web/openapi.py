@@ -1,0 +1,78 @@
+"""One OpenAPI document for the whole surface: every service's paths under its prefix.
+
+Each service keeps its own document at `/<service>/openapi.json`; the process (or the edge) also
+serves `/openapi.json` with all of them, so a CRM integrator generates one client. Operation ids
+and tags are prefixed with the service; a schema name that two services use for different
+shapes is prefixed too, and its references rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI
+
+
+def without_null_parameters(document: dict[str, Any]) -> dict[str, Any]:
+    """An optional header or query parameter is absent, never JSON `null`: say so, so that
+    clients (and fuzzers) do not send the text "null" for it."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                variants = schema.get("anyOf")
+                if not variants:
+                    continue
+                concrete = [variant for variant in variants if variant != {"type": "null"}]
+                if len(concrete) == 1 and len(concrete) < len(variants):
+                    rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+                    parameter["schema"] = {**concrete[0], **rest}
+    return document
+
+
+def _rename_schemas(document: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:
+    if not renames:
+        return document
+    text = json.dumps(document)
+    for old, new in renames.items():
+        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+    renamed: dict[str, Any] = json.loads(text)
+    schemas = renamed.get("components", {}).get("schemas", {})
+    for old, new in renames.items():
+        schemas[new] = schemas.pop(old)
+    return renamed
+
+
+def merged_openapi(
+    children: Mapping[str, FastAPI], *, title: str, version: str, description: str
+) -> dict[str, Any]:
+    merged: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version, "description": description},
+        "paths": {},
+        "components": {"schemas": {}},
+        "tags": [],
+    }
+    schemas: dict[str, Any] = merged["components"]["schemas"]
+    for name, child in children.items():
+        document = child.openapi()
+        own = document.get("components", {}).get("schemas", {})
+        renames = {
+            schema: f"{name.capitalize()}{schema}"
+            for schema, shape in own.items()
+            if schema in schemas and schemas[schema] != shape
+        }
+        document = _rename_schemas(document, renames)
+        schemas.update(document.get("components", {}).get("schemas", {}))
+        merged["tags"].append({"name": name, "description": child.description})
+        for path, operations in document.get("paths", {}).items():
+            for operation in operations.values():
+                if isinstance(operation, dict) and "operationId" in operation:
+                    operation["operationId"] = f"{name}_{operation['operationId']}"
+                    operation["tags"] = [name, *operation.get("tags", [])]
+            merged["paths"][f"/{name}{path}"] = operations
+    return merged
