@@ -24,9 +24,7 @@ SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
 CONFIG = Path(__file__).parents[2] / "schemathesis.toml"
 
 
-async def test_every_operation_answers_within_its_contract(
-    nats_url: str, tmp_path: Path
-) -> None:
+async def test_every_operation_answers_within_its_contract(nats_url: str, tmp_path: Path) -> None:
     name = f"f{uuid.uuid4().hex[:10]}"
     server = ServerProcess(
         "all",

@@ -139,6 +139,18 @@ def reset_consumers(
     asyncio.run(run())
 
 
+@app.command()
+def asyncapi(
+    prefix: Annotated[
+        str, typer.Option(help="Subject prefix, as COALITION_SUBJECT_PREFIX.")
+    ] = "coalition",
+) -> None:
+    """Print the events as an AsyncAPI 3.0.0 document (the source of docs/asyncapi.json)."""
+    from coalition.shared.contracts.asyncapi import asyncapi_document
+
+    typer.echo(json.dumps(asyncapi_document(prefix), indent=2, ensure_ascii=False))
+
+
 @app.command("events-doc")
 def events_doc() -> None:
     """Print the event catalogue as Markdown (the source of docs/events.md)."""
