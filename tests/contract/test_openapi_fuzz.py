@@ -8,6 +8,7 @@ this project uses."""
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import uuid
@@ -21,7 +22,8 @@ from tests.support import ServerProcess, delete_stream
 pytestmark = pytest.mark.nats
 
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
-CONFIG = Path(__file__).parents[2] / "schemathesis.toml"
+ROOT = str(Path(__file__).parents[2])
+CONFIG = Path(ROOT) / "schemathesis.toml"
 
 
 async def test_every_operation_answers_within_its_contract(nats_url: str, tmp_path: Path) -> None:
@@ -63,6 +65,8 @@ async def test_every_operation_answers_within_its_contract(nats_url: str, tmp_pa
             capture_output=True,
             text=True,
             timeout=600,
+            env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.contract.hooks", "PYTHONPATH": ROOT},
+            cwd=ROOT,
             check=False,
         )
     finally:

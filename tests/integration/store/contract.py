@@ -619,8 +619,14 @@ class EventStoreContract:
                 await conn.execute(sa.text("SELECT version_num FROM alembic_version"))
             ).all()
             tables = await conn.run_sync(lambda sync: set(sa.inspect(sync).get_table_names()))
-        assert [row[0] for row in versions] == ["es0001"]
-        assert {"events", "relay_checkpoints", "processed_events", "dead_letters"} <= tables
+        assert [row[0] for row in versions] == ["es0002"]
+        assert {
+            "events",
+            "relay_checkpoints",
+            "processed_events",
+            "dead_letters",
+            "idempotency_keys",
+        } <= tables
         assert await whole_log(store) == stored
 
     # -- concurrency ----------------------------------------------------------------------------

@@ -92,9 +92,7 @@ idempotency_keys = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("expires_at", Timestamp, nullable=False),
     sa.PrimaryKeyConstraint("actor", "path", "key", name="pk_idempotency_keys"),
-    sa.CheckConstraint(
-        "status IN ('in_progress', 'completed')", name="ck_idempotency_keys_status"
-    ),
+    sa.CheckConstraint("status IN ('in_progress', 'completed')", name="ck_idempotency_keys_status"),
 )
 """One row per `Idempotency-Key` a client sent, scoped to the actor and the request path (the
 service is the database): claimed `in_progress` before the request runs, `completed` with the

@@ -11,11 +11,17 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from coalition.shared.contracts.asyncapi import asyncapi_document
 from coalition.shared.messaging.embedded_nats import EmbeddedNats
 from coalition.shared.service import ServiceRuntime, ServiceSpec
 from coalition.shared.settings import Settings
 from coalition.shared.web.context import correlation_middleware
-from coalition.shared.web.openapi import merged_openapi, without_null_parameters
+from coalition.shared.web.idempotency import IdempotencyMiddleware
+from coalition.shared.web.openapi import (
+    merged_openapi,
+    with_idempotency_key,
+    without_null_parameters,
+)
 from coalition.shared.web.problems import PROBLEM_RESPONSES, install_problem_handlers
 
 
@@ -52,6 +58,7 @@ def service_app(spec: ServiceSpec) -> FastAPI:
     app = FastAPI(
         title=f"Coalition {spec.title}", description=spec.description, version=spec.version
     )
+    app.add_middleware(IdempotencyMiddleware)  # inside the correlation middleware
     app.middleware("http")(correlation_middleware)
     install_problem_handlers(app)
     app.include_router(health_router())
@@ -60,7 +67,7 @@ def service_app(spec: ServiceSpec) -> FastAPI:
 
     def document() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = without_null_parameters(FastAPI.openapi(app))
+            app.openapi_schema = with_idempotency_key(without_null_parameters(FastAPI.openapi(app)))
         return app.openapi_schema
 
     app.openapi = document  # type: ignore[method-assign]
@@ -105,11 +112,17 @@ def build_app(specs: Sequence[ServiceSpec], settings: Settings) -> FastAPI:
 
     app.openapi = whole_surface  # type: ignore[method-assign]
 
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> dict[str, Any]:
+        """The events this product publishes (AsyncAPI 3.0, a JSON Schema per event)."""
+        return asyncapi_document(settings.subject_prefix)
+
     @app.get("/", include_in_schema=False)
     async def index() -> dict[str, Any]:
         return {
             "name": "Coalition",
             "openapi": "/openapi.json",
+            "asyncapi": "/asyncapi.json",
             "docs": "/docs",
             "services": {
                 name: {

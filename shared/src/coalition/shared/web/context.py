@@ -53,6 +53,12 @@ async def correlation_middleware(
     return response
 
 
+def actor_from(header: str | None) -> str:
+    """The actor named by an `X-Actor` header value: "anonymous" when absent or malformed."""
+    actor = (header or "anonymous").strip()
+    return actor if _ACTOR.match(actor) else "anonymous"
+
+
 class RequestContext:
     """The actor and correlation of one request; makes event metadata from them."""
 
@@ -77,7 +83,4 @@ def request_context(
         ),
     ] = None,
 ) -> RequestContext:
-    actor = (x_actor or "anonymous").strip()
-    if not _ACTOR.match(actor):
-        actor = "anonymous"
-    return RequestContext(actor, correlation_id_var.get() or uuid.uuid4())
+    return RequestContext(actor_from(x_actor), correlation_id_var.get() or uuid.uuid4())

@@ -34,6 +34,33 @@ def without_null_parameters(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes a retry safe: a POST repeated with the same key (same actor, same path, same body) "
+        "returns the first response, with `Idempotent-Replayed: true`, and writes nothing again. "
+        "Keys are kept 24 hours."
+    ),
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": "^[!-~]([ -~]*[!-~])?$",
+    },
+}
+
+
+def with_idempotency_key(document: dict[str, Any]) -> dict[str, Any]:
+    """Document the `Idempotency-Key` header (handled by middleware) on every POST."""
+    for operations in document.get("paths", {}).values():
+        post = operations.get("post")
+        if isinstance(post, dict):
+            post.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
+    return document
+
+
 def _rename_schemas(document: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:
     if not renames:
         return document
