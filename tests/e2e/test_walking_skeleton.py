@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import subprocess
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -220,3 +221,35 @@ async def test_a_stale_signature_is_a_conflict_with_the_current_version(
     state = (await client.get(f"/agreement/agreements/{drafted['agreement_id']}")).json()
     assert state["signed_by"] == {"a": "A"}
     assert state["version"] == 2
+
+
+async def test_the_partner_list_pages_with_a_cursor_and_filters_by_update_time(
+    client: httpx.AsyncClient,
+) -> None:
+    started = datetime.now(UTC)
+    partners = {await identify(client, f"Group {index}", "ngo", 100) for index in range(5)}
+    for partner in partners:
+        await eventually(partial(_has_stage, client, partner))
+
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"campaign_id": "living-wage", "limit": 2}
+        if cursor:
+            params["cursor"] = cursor
+        page = (await client.get("/projections/partners", params=params)).json()
+        assert len(page["items"]) <= 2
+        seen += [item["partner_id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(seen)
+    assert set(seen) >= partners and len(seen) == len(set(seen))
+
+    since = {"campaign_id": "living-wage", "updated_since": started.isoformat()}
+    recent = (await client.get("/projections/partners", params=since)).json()["items"]
+    assert {item["partner_id"] for item in recent} == partners
+    later = {"updated_since": datetime.now(UTC).isoformat()}
+    assert (await client.get("/projections/partners", params=later)).json()["items"] == []
+    naive = await client.get("/projections/partners", params={"updated_since": "2026-01-01T00:00"})
+    assert naive.status_code == 422

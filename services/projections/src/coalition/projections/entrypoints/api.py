@@ -14,6 +14,7 @@ from coalition.projections.adapters.tables import partner_list, timeline_entries
 from coalition.projections.service_layer import projector
 from coalition.shared.eventstore.store import as_utc
 from coalition.shared.web.deps import EngineDep
+from coalition.shared.web.models import Moment
 from coalition.shared.web.problems import NotFoundError
 
 router = APIRouter(tags=["read models"])
@@ -73,10 +74,22 @@ async def list_partners(
     cursor: Annotated[
         str | None, Query(max_length=100, description="`next_cursor` of the previous page.")
     ] = None,
+    updated_since: Annotated[
+        Moment | None,
+        Query(
+            description=(
+                "Only partners whose row changed at or after this time (RFC 3339 with offset), "
+                "for incremental sync: keep the time you started the previous sync."
+            )
+        ),
+    ] = None,
 ) -> PartnerPage:
+    """Ordered by partner id, a stable key, so a cursor never skips or repeats a row."""
     query = sa.select(partner_list).order_by(partner_list.c.partner_id).limit(limit + 1)
     if campaign_id is not None:
         query = query.where(partner_list.c.campaign_id == campaign_id)
+    if updated_since is not None:
+        query = query.where(partner_list.c.updated_at >= as_utc(updated_since))
     if cursor is not None:
         query = query.where(partner_list.c.partner_id > cursor)
     async with engine.connect() as conn:
