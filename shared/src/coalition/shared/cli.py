@@ -50,6 +50,7 @@ def serve(
         host=host,
         port=port,
         log_level=settings.log_level.lower(),
+        log_config=None,  # our handler formats uvicorn's records too
         access_log=False,
     )
 

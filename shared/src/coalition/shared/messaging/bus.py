@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 from faststream.nats import JStream, NatsBroker
 from nats.js.api import StorageType
@@ -31,6 +32,8 @@ def create_broker(settings: Settings, servers: str, *, name: str) -> NatsBroker:
         [server.strip() for server in servers.split(",")],
         name=f"coalition-{name}",
         graceful_timeout=10.0,
+        # A plain stdlib logger: records reach the root handler, formatted like ours.
+        logger=logging.getLogger(f"faststream.{name}"),
     )
 
 
