@@ -9,6 +9,8 @@ this module is the one definition the code queries through.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -21,26 +23,35 @@ ExactJson = sa.JSON()
 Position = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 Timestamp = sa.DateTime(timezone=True)
 
+
+def envelope_columns() -> list[sa.Column[Any]]:
+    """The columns of a recorded event but its position: of the log, and of any copy of it
+    (the projections keep one). New objects on each call, as a table owns its columns."""
+    return [
+        sa.Column("event_id", sa.Uuid(), nullable=False, unique=True),
+        sa.Column("stream_id", sa.String(200), nullable=False),
+        sa.Column("stream_type", sa.String(100), nullable=False),
+        sa.Column("stream_version", sa.Integer(), nullable=False),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("schema_version", sa.Integer(), nullable=False),
+        sa.Column("payload", ExactJson, nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("correlation_id", sa.Uuid(), nullable=False),
+        sa.Column("causation_id", sa.Uuid(), nullable=True),
+        sa.Column("campaign_id", sa.String(100), nullable=True),
+        sa.Column("occurred_at", Timestamp, nullable=False),
+        sa.Column("recorded_at", Timestamp, nullable=False),
+        sa.Column("previous_hash", sa.String(64), nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+    ]
+
+
 events = sa.Table(
     "events",
     metadata,
     sa.Column("position", Position, primary_key=True, autoincrement=True),
-    sa.Column("event_id", sa.Uuid(), nullable=False, unique=True),
-    sa.Column("stream_id", sa.String(200), nullable=False),
-    sa.Column("stream_type", sa.String(100), nullable=False),
-    sa.Column("stream_version", sa.Integer(), nullable=False),
-    sa.Column("event_type", sa.String(200), nullable=False),
-    sa.Column("schema_version", sa.Integer(), nullable=False),
-    sa.Column("payload", ExactJson, nullable=False),
-    sa.Column("actor", sa.String(200), nullable=False),
-    sa.Column("reason", sa.Text(), nullable=True),
-    sa.Column("correlation_id", sa.Uuid(), nullable=False),
-    sa.Column("causation_id", sa.Uuid(), nullable=True),
-    sa.Column("campaign_id", sa.String(100), nullable=True),
-    sa.Column("occurred_at", Timestamp, nullable=False),
-    sa.Column("recorded_at", Timestamp, nullable=False),
-    sa.Column("previous_hash", sa.String(64), nullable=False),
-    sa.Column("hash", sa.String(64), nullable=False),
+    *envelope_columns(),
     sa.UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
     sa.Index("ix_events_recorded_at", "recorded_at"),
     sa.Index("ix_events_campaign_id", "campaign_id"),

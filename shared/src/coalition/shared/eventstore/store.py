@@ -76,6 +76,30 @@ def row_to_event(row: sa.Row[Any], *, position: str = "position") -> RecordedEve
     )
 
 
+def event_row(event: RecordedEvent) -> dict[str, Any]:
+    """The envelope columns of a recorded event (all but its position): `row_to_event` reversed,
+    for tables that keep a copy of events."""
+    meta = event.metadata
+    return {
+        "event_id": event.event_id,
+        "stream_id": event.stream_id,
+        "stream_type": event.stream_type,
+        "stream_version": event.stream_version,
+        "event_type": event.event_type,
+        "schema_version": event.schema_version,
+        "payload": event.payload,
+        "actor": meta.actor,
+        "reason": meta.reason,
+        "correlation_id": meta.correlation_id,
+        "causation_id": meta.causation_id,
+        "campaign_id": meta.campaign_id,
+        "occurred_at": meta.occurred_at,
+        "recorded_at": event.recorded_at,
+        "previous_hash": event.previous_hash,
+        "hash": event.hash,
+    }
+
+
 class StoreTransaction:
     """One database transaction in which events are appended, together with whatever else the
     caller writes on `connection` (a processed-event record, a read model row): all or nothing.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from coalition.shared.eventstore.schema import ExactJson, Position, Timestamp
+from coalition.shared.eventstore.schema import Position, Timestamp, envelope_columns
 
 metadata = sa.MetaData()
 
@@ -13,24 +13,9 @@ received_events = sa.Table(
     "received_events",
     metadata,
     sa.Column("position", Position, primary_key=True, autoincrement=True),
-    sa.Column("event_id", sa.Uuid(), nullable=False, unique=True),
     sa.Column("service", sa.String(50), nullable=False),
-    sa.Column("stream_id", sa.String(200), nullable=False),
-    sa.Column("stream_type", sa.String(100), nullable=False),
-    sa.Column("stream_version", sa.Integer(), nullable=False),
     sa.Column("source_position", sa.BigInteger(), nullable=False),
-    sa.Column("event_type", sa.String(200), nullable=False),
-    sa.Column("schema_version", sa.Integer(), nullable=False),
-    sa.Column("payload", ExactJson, nullable=False),
-    sa.Column("actor", sa.String(200), nullable=False),
-    sa.Column("reason", sa.Text(), nullable=True),
-    sa.Column("correlation_id", sa.Uuid(), nullable=False),
-    sa.Column("causation_id", sa.Uuid(), nullable=True),
-    sa.Column("campaign_id", sa.String(100), nullable=True),
-    sa.Column("occurred_at", Timestamp, nullable=False),
-    sa.Column("recorded_at", Timestamp, nullable=False),
-    sa.Column("previous_hash", sa.String(64), nullable=False),
-    sa.Column("hash", sa.String(64), nullable=False),
+    *envelope_columns(),
 )
 
 partner_list = sa.Table(

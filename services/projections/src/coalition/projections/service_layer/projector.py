@@ -16,7 +16,7 @@ from coalition.projections.adapters.tables import (
 from coalition.projections.domain import views
 from coalition.shared.contracts import catalogue
 from coalition.shared.events.envelope import RecordedEvent
-from coalition.shared.eventstore.store import StoreTransaction, row_to_event
+from coalition.shared.eventstore.store import StoreTransaction, event_row, row_to_event
 
 PAGE = 1000
 
@@ -28,27 +28,9 @@ async def receive(event: RecordedEvent, tx: StoreTransaction) -> None:
 
 
 async def record(conn: AsyncConnection, event: RecordedEvent) -> int:
-    meta = event.metadata
     result = await conn.execute(
         received_events.insert().values(
-            event_id=event.event_id,
-            service=service_of(event),
-            stream_id=event.stream_id,
-            stream_type=event.stream_type,
-            stream_version=event.stream_version,
-            source_position=event.position,
-            event_type=event.event_type,
-            schema_version=event.schema_version,
-            payload=event.payload,
-            actor=meta.actor,
-            reason=meta.reason,
-            correlation_id=meta.correlation_id,
-            causation_id=meta.causation_id,
-            campaign_id=meta.campaign_id,
-            occurred_at=meta.occurred_at,
-            recorded_at=event.recorded_at,
-            previous_hash=event.previous_hash,
-            hash=event.hash,
+            **event_row(event), service=service_of(event), source_position=event.position
         )
     )
     key = result.inserted_primary_key
