@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     consumer_max_deliver: int = Field(default=5, ge=1)
     consumer_backoff_seconds: list[float] = Field(default=[1.0, 5.0, 15.0, 30.0])
     consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body accepted (413 beyond)."
+    )
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"
 

@@ -17,6 +17,7 @@ from coalition.shared.service import ServiceRuntime, ServiceSpec
 from coalition.shared.settings import Settings
 from coalition.shared.web.context import correlation_middleware
 from coalition.shared.web.idempotency import IdempotencyMiddleware
+from coalition.shared.web.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from coalition.shared.web.openapi import (
     merged_openapi,
     with_idempotency_key,
@@ -53,13 +54,14 @@ def health_router() -> APIRouter:
     return router
 
 
-def service_app(spec: ServiceSpec) -> FastAPI:
+def service_app(spec: ServiceSpec, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     """The FastAPI app of one service (its routes, health, problem details, OpenAPI)."""
     app = FastAPI(
         title=f"Coalition {spec.title}", description=spec.description, version=spec.version
     )
     app.add_middleware(IdempotencyMiddleware)  # inside the correlation middleware
     app.middleware("http")(correlation_middleware)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)  # outermost
     install_problem_handlers(app)
     app.include_router(health_router())
     for router in spec.routers:
@@ -77,7 +79,7 @@ def service_app(spec: ServiceSpec) -> FastAPI:
 def build_app(specs: Sequence[ServiceSpec], settings: Settings) -> FastAPI:
     """A process serving `specs`, each under `/<name>`. With no NATS URL configured, an embedded
     NATS server with JetStream starts first and stops last."""
-    children = {spec.name: service_app(spec) for spec in specs}
+    children = {spec.name: service_app(spec, settings.max_body_bytes) for spec in specs}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -51,6 +51,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _problem_response("No such resource."),
     409: _problem_response("Refused by a rule, or a version conflict (with the current version)."),
     412: _problem_response("`If-Match` names a version that is no longer current."),
+    413: _problem_response("The request body is larger than this service accepts."),
     422: _problem_response("Invalid input; `errors` names each field at fault."),
     503: _problem_response("Busy or not ready; try again (see `Retry-After`)."),
 }
