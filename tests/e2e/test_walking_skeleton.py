@@ -253,3 +253,21 @@ async def test_the_partner_list_pages_with_a_cursor_and_filters_by_update_time(
     assert (await client.get("/projections/partners", params=later)).json()["items"] == []
     naive = await client.get("/projections/partners", params={"updated_since": "2026-01-01T00:00"})
     assert naive.status_code == 422
+
+
+async def test_read_models_carry_an_etag_and_answer_304_when_unchanged(
+    client: httpx.AsyncClient,
+) -> None:
+    partner = await identify(client, "Shelter", "ngo", 5000)
+    await eventually(partial(_has_stage, client, partner))
+    for path in (f"/projections/partners/{partner}", f"/projections/partners/{partner}/timeline"):
+        first = await client.get(path)
+        etag = first.headers["ETag"]
+        assert etag.startswith('W/"')
+        again = await client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304
+        assert again.headers["ETag"] == etag
+        assert again.content == b""
+        other = await client.get(path, headers={"If-None-Match": 'W/"something-else"'})
+        assert other.status_code == 200
+        assert other.json() == first.json()

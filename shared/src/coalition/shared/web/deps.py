@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -23,3 +23,18 @@ def engine_of(request: Request) -> AsyncEngine:
 StoreDep = Annotated[EventStore, Depends(store_of)]
 EngineDep = Annotated[AsyncEngine, Depends(engine_of)]
 ContextDep = Annotated[RequestContext, Depends(request_context)]
+
+
+def matches(request: Request, etag: str) -> bool:
+    """Whether the client's `If-None-Match` names `etag` (or `*`): it already has this
+    version, so a 304 Not Modified saves sending it again."""
+    header = request.headers.get("if-none-match")
+    if header is None:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
+
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: `If-None-Match` names the current `ETag`."}
+}

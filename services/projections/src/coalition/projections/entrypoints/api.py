@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from coalition.projections.adapters.tables import partner_list, timeline_entries
 from coalition.projections.service_layer import projector
 from coalition.shared.eventstore.store import as_utc
-from coalition.shared.web.deps import EngineDep
+from coalition.shared.web.deps import NOT_MODIFIED, EngineDep, matches
 from coalition.shared.web.models import Moment
 from coalition.shared.web.problems import NotFoundError
 
@@ -98,8 +99,13 @@ async def list_partners(
     return PartnerPage(items=items, next_cursor=items[-1].partner_id if len(rows) > limit else None)
 
 
-@router.get("/partners/{partner_id}", summary="One partner's row of the partner list.")
-async def get_partner(partner_id: str, engine: EngineDep) -> PartnerRow:
+@router.get(
+    "/partners/{partner_id}",
+    summary="One partner's row of the partner list.",
+    response_model=PartnerRow,
+    responses=NOT_MODIFIED,
+)
+async def get_partner(partner_id: str, engine: EngineDep, request: Request) -> Any:
     async with engine.connect() as conn:
         row = (
             await conn.execute(
@@ -108,14 +114,20 @@ async def get_partner(partner_id: str, engine: EngineDep) -> PartnerRow:
         ).first()
     if row is None:
         raise NotFoundError(f"partner {partner_id} not found", partner_id=partner_id)
-    return _partner(row)
+    # The last event that changed the row names its version, live and after a rebuild alike.
+    etag = f'W/"{row.last_event_id}"'
+    if matches(request, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return JSONResponse(_partner(row).model_dump(mode="json"), headers={"ETag": etag})
 
 
 @router.get(
     "/partners/{partner_id}/timeline",
     summary="Every decision about a partner across services, in time order, with who and why.",
+    response_model=Timeline,
+    responses=NOT_MODIFIED,
 )
-async def partner_timeline(partner_id: str, engine: EngineDep) -> Timeline:
+async def partner_timeline(partner_id: str, engine: EngineDep, request: Request) -> Any:
     async with engine.connect() as conn:
         rows = (
             await conn.execute(
@@ -132,7 +144,11 @@ async def partner_timeline(partner_id: str, engine: EngineDep) -> Timeline:
         values["occurred_at"] = as_utc(values["occurred_at"])
         values["recorded_at"] = as_utc(values["recorded_at"])
         entries.append(TimelineEntry.model_validate(values))
-    return Timeline(partner_id=partner_id, entries=entries)
+    etag = f'W/"{len(entries)}-{max(row.received_position for row in rows)}"'
+    if matches(request, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    timeline = Timeline(partner_id=partner_id, entries=entries)
+    return JSONResponse(timeline.model_dump(mode="json"), headers={"ETag": etag})
 
 
 @router.post("/rebuild", summary="Rebuild every read model from the received events.")
