@@ -40,9 +40,6 @@ DEFAULT_LOCK_TIMEOUT_SECONDS = 10.0
 """Set for every PostgreSQL connection by `coalition.shared.db.create_engine` (no extra round
 trip per append); a store with another value sets it per transaction."""
 
-ANY_VERSION = None
-"""Pass as `expected_version` to append without a concurrency check."""
-
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands datetimes back naive; everything we store is UTC."""
@@ -242,7 +239,7 @@ class StoreTransaction:
         if "uq_events_stream_version" in message or "events.stream_version" in message:
             # A version clash: the lock makes it unreachable on PostgreSQL and SQLite alike;
             # the unique constraint stays as the last line of defence.
-            current, _ = await self._store.stream_version_outside(stream_id)
+            current, _ = await self._store._head_outside_transaction(stream_id)
             expected = current - 1 if expected_version is None else expected_version
             raise ConcurrencyError(stream_id, expected, current) from error
         if "event_id" in message:
@@ -319,13 +316,13 @@ class EventStore:
 
     # -- reading ---------------------------------------------------------------------------
 
-    async def stream_version_outside(self, stream_id: str) -> tuple[int, str]:
+    async def _head_outside_transaction(self, stream_id: str) -> tuple[int, str]:
         async with self.engine.connect() as conn:
             return await StoreTransaction(conn, self).stream_head(stream_id)
 
     async def stream_version(self, stream_id: str) -> int:
         """The current version of a stream (0 if it has no events)."""
-        version, _ = await self.stream_version_outside(stream_id)
+        version, _ = await self._head_outside_transaction(stream_id)
         return version
 
     async def read_stream(
