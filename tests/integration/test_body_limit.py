@@ -10,10 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from coalition.research.bootstrap import service as research
-from coalition.shared.settings import Settings
-from coalition.shared.web.app import build_app
-from tests.support import delete_stream
+from tests.integration.inprocess import running
 
 pytestmark = pytest.mark.nats
 
@@ -35,22 +32,10 @@ async def chunks(body: bytes) -> AsyncIterator[bytes]:
 async def client(
     sqlite_database: str, nats_url: str, unique_prefix: str, tmp_path: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(
-        database_url=sqlite_database,
-        nats_url=nats_url,
-        stream_name=unique_prefix,
-        subject_prefix=unique_prefix,
-        data_dir=tmp_path,
-        max_body_bytes=LIMIT,
-    )
-    app = build_app([research], settings)
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                yield client
-    finally:
-        await delete_stream(nats_url, unique_prefix)
+    async with running(
+        sqlite_database, nats_url, unique_prefix, tmp_path, max_body_bytes=LIMIT
+    ) as service:
+        yield service.client
 
 
 HEADERS = {"content-type": "application/json", "X-Actor": "maria"}

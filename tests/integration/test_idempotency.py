@@ -7,8 +7,6 @@ import asyncio
 import hashlib
 import json
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,19 +14,14 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-import sqlalchemy as sa
 
-from coalition.research.bootstrap import service as research_service_spec
 from coalition.research.service_layer import handlers
 from coalition.shared.events.envelope import utc_now
 from coalition.shared.eventstore.errors import StoreBusyError
 from coalition.shared.eventstore.schema import idempotency_keys
 from coalition.shared.eventstore.store import as_utc
-from coalition.shared.service import ServiceRuntime
-from coalition.shared.settings import Settings
-from coalition.shared.web.app import build_app
 from coalition.shared.web.problems import TYPE_BASE
-from tests.support import delete_stream
+from tests.integration.inprocess import Running, running
 
 pytestmark = pytest.mark.nats
 
@@ -49,42 +42,6 @@ def partner(name: str = "Unite the Union", **changes: Any) -> dict[str, Any]:
 
 def keyed(key: str | bytes, **headers: str) -> dict[str, Any]:
     return {**MARIA, **headers, "Idempotency-Key": key}
-
-
-@dataclass
-class Running:
-    client: httpx.AsyncClient
-    runtime: ServiceRuntime
-
-    async def event_count(self) -> int:
-        return len(await self.runtime.store.read_all())
-
-    async def key_rows(self) -> list[sa.Row[Any]]:
-        async with self.runtime.engine.connect() as conn:
-            return list((await conn.execute(sa.select(idempotency_keys))).all())
-
-
-@asynccontextmanager
-async def running(
-    database_url: str, nats_url: str, prefix: str, data_dir: Path
-) -> AsyncIterator[Running]:
-    """The research service in this process, with its lifespan, and a client over ASGI."""
-    settings = Settings(
-        database_url=database_url,
-        nats_url=nats_url,
-        stream_name=prefix,
-        subject_prefix=prefix,
-        data_dir=data_dir,
-    )
-    app = build_app([research_service_spec], settings)
-    try:
-        async with app.router.lifespan_context(app):
-            # Unhandled exceptions become 500 problems, as behind a server, not test errors.
-            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                yield Running(client, app.state.runtimes["research"])
-    finally:
-        await delete_stream(nats_url, prefix)
 
 
 @pytest_asyncio.fixture

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.shared.eventstore.store import EventStore
@@ -33,6 +35,13 @@ def matches(request: Request, etag: str) -> bool:
         return False
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
     return "*" in tags or etag.removeprefix("W/") in tags
+
+
+def conditional(request: Request, body: BaseModel, etag: str) -> Response:
+    """`body` with its `ETag`, or 304 Not Modified if the client already has that version."""
+    if matches(request, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return JSONResponse(body.model_dump(mode="json"), headers={"ETag": etag})
 
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {

@@ -7,14 +7,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from coalition.projections.adapters.tables import partner_list, timeline_entries
 from coalition.projections.service_layer import projector
 from coalition.shared.eventstore.store import as_utc
-from coalition.shared.web.deps import NOT_MODIFIED, EngineDep, matches
+from coalition.shared.web.deps import NOT_MODIFIED, EngineDep, conditional
 from coalition.shared.web.models import Moment
 from coalition.shared.web.problems import NotFoundError
 
@@ -115,10 +114,7 @@ async def get_partner(partner_id: str, engine: EngineDep, request: Request) -> A
     if row is None:
         raise NotFoundError(f"partner {partner_id} not found", partner_id=partner_id)
     # The last event that changed the row names its version, live and after a rebuild alike.
-    etag = f'W/"{row.last_event_id}"'
-    if matches(request, etag):
-        return Response(status_code=304, headers={"ETag": etag})
-    return JSONResponse(_partner(row).model_dump(mode="json"), headers={"ETag": etag})
+    return conditional(request, _partner(row), f'W/"{row.last_event_id}"')
 
 
 @router.get(
@@ -145,10 +141,7 @@ async def partner_timeline(partner_id: str, engine: EngineDep, request: Request)
         values["recorded_at"] = as_utc(values["recorded_at"])
         entries.append(TimelineEntry.model_validate(values))
     etag = f'W/"{len(entries)}-{max(row.received_position for row in rows)}"'
-    if matches(request, etag):
-        return Response(status_code=304, headers={"ETag": etag})
-    timeline = Timeline(partner_id=partner_id, entries=entries)
-    return JSONResponse(timeline.model_dump(mode="json"), headers={"ETag": etag})
+    return conditional(request, Timeline(partner_id=partner_id, entries=entries), etag)
 
 
 @router.post("/rebuild", summary="Rebuild every read model from the received events.")

@@ -1,0 +1,59 @@
+"""The research service running in this process, with its lifespan, a real store and the real
+NATS JetStream, and an HTTP client over ASGI: for tests of the HTTP layer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from coalition.research.bootstrap import service as research_service_spec
+from coalition.shared.eventstore.schema import idempotency_keys
+from coalition.shared.service import ServiceRuntime
+from coalition.shared.settings import Settings
+from coalition.shared.web.app import build_app
+from tests.support import delete_stream
+
+
+@dataclass
+class Running:
+    client: httpx.AsyncClient
+    runtime: ServiceRuntime
+
+    async def event_count(self) -> int:
+        return len(await self.runtime.store.read_all())
+
+    async def key_rows(self) -> list[sa.Row[Any]]:
+        async with self.runtime.engine.connect() as conn:
+            return list((await conn.execute(sa.select(idempotency_keys))).all())
+
+
+@asynccontextmanager
+async def running(
+    database_url: str, nats_url: str, prefix: str, data_dir: Path, **settings: Any
+) -> AsyncIterator[Running]:
+    """The research service in this process, with its lifespan, and a client over ASGI."""
+    app = build_app(
+        [research_service_spec],
+        Settings(
+            database_url=database_url,
+            nats_url=nats_url,
+            stream_name=prefix,
+            subject_prefix=prefix,
+            data_dir=data_dir,
+            **settings,
+        ),
+    )
+    try:
+        async with app.router.lifespan_context(app):
+            # Unhandled exceptions become 500 problems, as behind a server, not test errors.
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                yield Running(client, app.state.runtimes["research"])
+    finally:
+        await delete_stream(nats_url, prefix)
