@@ -25,9 +25,11 @@ from coalition.shared.messaging.cloudevents import (
     to_body,
     to_headers,
 )
+from coalition.shared.messaging.dead_letters import DeadLetter, list_dead_letters, redeliver
 from coalition.shared.messaging.publisher import JetStreamPublisher
 from coalition.shared.messaging.subscriptions import RetryPolicy, Subscriptions, bind_subscriptions
 from coalition.shared.settings import Settings
+from coalition.shared.web.problems import NotFoundError
 from tests.support import eventually, stream_messages
 
 pytestmark = pytest.mark.nats
@@ -201,3 +203,42 @@ async def test_a_message_that_is_not_one_of_our_events_is_dead_lettered_at_once(
     assert rows[0].deliveries == 1  # no retries for a message that can never succeed
     assert "malformed event message" in rows[0].error
     assert rows[0].event_id is None
+
+
+async def test_a_dead_letter_is_redelivered_once_its_cause_is_fixed(
+    broker: NatsBroker, settings: Settings, store: EventStore, source: EventStore
+) -> None:
+    event = await source_event(source)
+    broken = True
+
+    async def score_unless_broken(event: RecordedEvent, tx: StoreTransaction) -> None:
+        if broken:
+            raise ValueError("the scoring model is missing")
+        await score_it(event, tx)
+
+    subscriptions = Subscriptions(f"consumer{uuid.uuid4().hex[:6]}")
+    subscriptions.on("PartnerIdentified")(score_unless_broken)
+    bind_subscriptions(broker, settings, store, subscriptions, FAST_RETRY)
+    await broker.start()
+    await JetStreamPublisher(
+        broker, service="research", stream=settings.stream_name, prefix=settings.subject_prefix
+    )(event)
+
+    async def listed() -> list[DeadLetter] | None:
+        return await list_dead_letters(store) or None
+
+    [letter] = await eventually(listed)
+    assert letter.event_id == str(event.event_id)
+    assert "the scoring model is missing" in letter.error
+
+    with pytest.raises(ValueError, match="the scoring model is missing"):
+        await redeliver(store, subscriptions, letter.id)  # still broken: the letter stays
+    assert len(await list_dead_letters(store)) == 1
+
+    broken = False
+    assert await redeliver(store, subscriptions, letter.id) is True
+    assert await list_dead_letters(store) == []
+    [scored] = await store.read_all()
+    assert scored.metadata.causation_id == event.event_id
+    with pytest.raises(NotFoundError):
+        await redeliver(store, subscriptions, letter.id)

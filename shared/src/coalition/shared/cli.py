@@ -5,15 +5,34 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 import typer
 
+from coalition.shared.eventstore.store import EventStore
 from coalition.shared.settings import Settings
 
 app = typer.Typer(
     help="Coalition: find, weigh, win and keep coalition partners.", no_args_is_help=True
 )
+
+
+@asynccontextmanager
+async def service_store(service: str) -> AsyncIterator[EventStore]:
+    """The event store of one installed service, migrated, for the commands that read it."""
+    from coalition.shared.db import create_engine
+    from coalition.shared.db import migrate as run_migrations
+    from coalition.shared.registry import select
+
+    [spec] = select(service)
+    engine = create_engine(Settings().database_url_for(service))
+    try:
+        await run_migrations(engine, spec.migrations)
+        yield EventStore(engine)
+    finally:
+        await engine.dispose()
 
 
 @app.command()
@@ -67,15 +86,10 @@ def services() -> None:
 @app.command()
 def verify(service: Annotated[str, typer.Argument(help="Service whose log to verify.")]) -> None:
     """Verify the hash chains of a service's event log; name the first event that fails."""
-    from coalition.shared.db import create_engine
-    from coalition.shared.eventstore.store import EventStore
 
     async def run() -> bool:
-        engine = create_engine(Settings().database_url_for(service))
-        try:
-            result = await EventStore(engine).verify()
-        finally:
-            await engine.dispose()
+        async with service_store(service) as store:
+            result = await store.verify()
         typer.echo(json.dumps({"service": service, **result.__dict__}, default=str))
         return result.ok
 
@@ -138,6 +152,49 @@ def reset_consumers(
             await connection.close()
 
     asyncio.run(run())
+
+
+@app.command("dead-letters")
+def dead_letters_command(
+    service: Annotated[str, typer.Argument(help="The service whose dead letters to list.")],
+) -> None:
+    """List the events a service's consumers gave up on, with the error (JSON lines)."""
+    from coalition.shared.messaging.dead_letters import list_dead_letters
+
+    async def run() -> None:
+        async with service_store(service) as store:
+            for letter in await list_dead_letters(store):
+                typer.echo(json.dumps(letter.__dict__, default=str))
+
+    asyncio.run(run())
+
+
+@app.command()
+def redeliver(
+    service: Annotated[str, typer.Argument(help="The service that dead-lettered the event.")],
+    letter: Annotated[int, typer.Argument(help="The dead letter's id (see dead-letters).")],
+) -> None:
+    """Run a dead-lettered event through its handler again, once its cause is fixed."""
+    from coalition.shared.messaging.dead_letters import redeliver as run_redelivery
+    from coalition.shared.registry import select
+
+    [spec] = select(service)
+    if spec.subscriptions is None:
+        raise typer.BadParameter(f"{service} consumes no events")
+    subscriptions = spec.subscriptions
+
+    async def run() -> bool:
+        async with service_store(service) as store:
+            return await run_redelivery(store, subscriptions, letter)
+
+    from coalition.shared.web.problems import NotFoundError
+
+    try:
+        took_effect = asyncio.run(run())
+    except NotFoundError as error:
+        typer.echo(error.detail, err=True)
+        raise typer.Exit(1) from None
+    typer.echo("processed" if took_effect else "had been processed already; letter removed")
 
 
 @app.command()
