@@ -73,6 +73,20 @@ def row_to_event(row: sa.Row[Any], *, position: str = "position") -> RecordedEve
     )
 
 
+def stream_query(
+    stream_id: str, *, from_version: int = 1, as_of: datetime | None = None
+) -> sa.Select[Any]:
+    """One stream's events in version order (from a version, as of a time)."""
+    query = (
+        sa.select(events).where(events.c.stream_id == stream_id).order_by(events.c.stream_version)
+    )
+    if from_version > 1:
+        query = query.where(events.c.stream_version >= from_version)
+    if as_of is not None:
+        query = query.where(events.c.recorded_at <= as_utc(as_of))
+    return query
+
+
 def event_row(event: RecordedEvent) -> dict[str, Any]:
     """The envelope columns of a recorded event (all but its position): `row_to_event` reversed,
     for tables that keep a copy of events."""
@@ -141,11 +155,7 @@ class StoreTransaction:
         """The stream as this transaction sees it, after taking the append lock, so a decision
         made on it cannot be overtaken by another writer."""
         await self._lock()
-        result = await self.connection.execute(
-            sa.select(events)
-            .where(events.c.stream_id == stream_id)
-            .order_by(events.c.stream_version)
-        )
+        result = await self.connection.execute(stream_query(stream_id))
         return [row_to_event(row) for row in result.all()]
 
     async def append(
@@ -329,13 +339,7 @@ class EventStore:
         self, stream_id: str, *, from_version: int = 1, as_of: datetime | None = None
     ) -> list[RecordedEvent]:
         """One stream in version order, optionally only what was recorded by `as_of`."""
-        query = (
-            sa.select(events)
-            .where(events.c.stream_id == stream_id, events.c.stream_version >= from_version)
-            .order_by(events.c.stream_version)
-        )
-        if as_of is not None:
-            query = query.where(events.c.recorded_at <= as_utc(as_of))
+        query = stream_query(stream_id, from_version=from_version, as_of=as_of)
         async with self.engine.connect() as conn:
             return [row_to_event(row) for row in (await conn.execute(query)).all()]
 

@@ -21,7 +21,8 @@ async def open_pipeline_entry(fact: RecordedEvent, tx: StoreTransaction) -> None
     decided = pipeline.open_for_scored_partner(await tx.read_stream(stream), fact)
     if not decided:
         return
-    opened = EngagementOpened.model_validate(decided[0].model_dump())
+    opened = decided[0]
+    assert isinstance(opened, EngagementOpened)
     metadata = Metadata.reacting_to(fact, actor=ACTOR, reason=pipeline.opening_reason(opened))
     await execute_in(tx, stream, pipeline.STREAM_TYPE, lambda _history: decided, metadata)
 

@@ -21,7 +21,9 @@ async def score_new_partner(fact: RecordedEvent, tx: StoreTransaction) -> None:
     decided = model.score_identified(history, fact)
     if not decided:
         return
-    reason = model.explain(PartnerScored.model_validate(decided[0].model_dump()))
+    scored = decided[0]
+    assert isinstance(scored, PartnerScored)
+    reason = model.explain(scored)
     metadata = Metadata.reacting_to(fact, actor=ACTOR, reason=reason)
     await execute_in(tx, stream, model.STREAM_TYPE, lambda _history: decided, metadata)
 
