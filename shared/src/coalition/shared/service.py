@@ -3,8 +3,12 @@ while running (a `ServiceRuntime`: its own store, broker connection, relay and c
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Coroutine
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 import structlog
@@ -37,7 +41,14 @@ class ServiceSpec:
     routers: list[APIRouter]
     subscriptions: Subscriptions | None = None
     migrations: list[Path] = field(default_factory=list)
+    workers: list[Worker] = field(default_factory=list)
+    """Long-running tasks (a webhook dispatcher, say), started after the broker and cancelled
+    first on stop. Each one copes with several instances of the service on its own (leadership
+    by advisory lock, or row locks)."""
     version: str = "0.1.0"
+
+
+Worker = Callable[["ServiceRuntime"], Coroutine[Any, Any, None]]
 
 
 class ServiceRuntime:
@@ -65,6 +76,7 @@ class ServiceRuntime:
             stream=settings.stream_name,
             prefix=settings.subject_prefix,
         )
+        self._workers: list[asyncio.Task[None]] = []
         self.relay = Relay(
             self.store,
             self.publisher,
@@ -78,9 +90,17 @@ class ServiceRuntime:
         await ensure_stream(self.broker, self.settings)
         await self.broker.start()
         self.relay.start()
+        for worker in self.spec.workers:
+            self._workers.append(asyncio.create_task(worker(self), name=f"{self.spec.name}-worker"))
         log.info("service.started", service=self.spec.name)
 
     async def stop(self) -> None:
+        for task in self._workers:
+            task.cancel()
+        for task in self._workers:
+            with suppress(asyncio.CancelledError):
+                await task
+        self._workers.clear()
         await self.relay.stop()
         try:
             await self.broker.stop()

@@ -48,11 +48,14 @@ def _problem_response(description: str) -> dict[str, Any]:
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _problem_response("Malformed request (a header, say)."),
-    404: _problem_response("No such resource."),
+    401: _problem_response("No valid API key or bearer token (see `WWW-Authenticate`)."),
+    403: _problem_response("The key may not do this: another campaign, or no write scope."),
+    404: _problem_response("No such resource (or not one of the caller's campaigns)."),
     409: _problem_response("Refused by a rule, or a version conflict (with the current version)."),
     412: _problem_response("`If-Match` names a version that is no longer current."),
     413: _problem_response("The request body is larger than this service accepts."),
     422: _problem_response("Invalid input; `errors` names each field at fault."),
+    429: _problem_response("Rate limit reached for this key; see `Retry-After`."),
     503: _problem_response("Busy or not ready; try again (see `Retry-After`)."),
 }
 """Documented on every route, so the OpenAPI document says what errors look like."""
@@ -73,6 +76,13 @@ class DomainError(Exception):
 class NotFoundError(DomainError):
     status = 404
     kind = "not-found"
+
+
+class ForbiddenError(DomainError):
+    """The caller is known but may not do this (another campaign, a read-only key)."""
+
+    status = 403
+    kind = "forbidden"
 
 
 class InvalidInputError(DomainError):
@@ -175,7 +185,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain(request: Request, error: DomainError) -> JSONResponse:
-        title = {404: "Not found", 422: "Invalid request"}.get(
+        title = {403: "Forbidden", 404: "Not found", 422: "Invalid request"}.get(
             error.status, "Refused by a domain rule"
         )
         return problem(error.status, title, error.detail, error.kind, request, **error.extra)
