@@ -28,6 +28,7 @@ import nats
 
 SERVICES = ("research", "scoring", "engagement", "agreement", "projections")
 NATS_URL_ENV = "COALITION_BENCH_NATS_URL"
+BENCH_KEY = "coal_benchmark-admin-key-not-a-secret-0001"
 NATS_URL_DEFAULT = "nats://127.0.0.1:4222"
 HOPS = ("PartnerIdentified", "PartnerScored", "EngagementOpened")
 """The events on the way, each recorded by the next service in the chain."""
@@ -73,6 +74,8 @@ def system_env(settings: dict[str, str]) -> dict[str, str]:
     """Our environment without any COALITION_ setting of the caller's, plus `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COALITION_")}
     env["PYTHONUNBUFFERED"] = "1"
+    env["COALITION_ADMIN_KEY"] = BENCH_KEY
+    env["COALITION_RATE_LIMIT_PER_MINUTE"] = "1000000"
     env.update(settings)
     return env
 
@@ -183,7 +186,7 @@ async def measure(
     base: str, backend: str, *, samples: int, warm_up: int, poll_seconds: float = 0.005
 ) -> LatencyResult:
     result = LatencyResult(backend, hops={hop: [] for hop in HOPS})
-    headers = {"X-Actor": "benchmark"}
+    headers = {"Authorization": f"Bearer {BENCH_KEY}"}
     async with httpx.AsyncClient(base_url=base, timeout=30.0, headers=headers) as client:
         for index in range(warm_up):
             await _one(client, index, poll_seconds, timeout=60.0)

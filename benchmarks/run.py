@@ -60,7 +60,9 @@ async def latency_postgres(
 ) -> LatencyResult:
     """The system on PostgreSQL (one fresh database per service) and the shared NATS server,
     with a stream and subject prefix of its own."""
-    databases = {service: server.name(f"e2e_{service}") for service in latency.SERVICES}
+    databases = {
+        service: server.name(f"e2e_{service}") for service in (*latency.SERVICES, "access")
+    }
     stream = latency.unique_name()
     nats_url = latency.nats_url()
     await server.create(*databases.values())

@@ -19,6 +19,13 @@ T = TypeVar("T")
 
 COALITION = str(Path(sys.executable).parent / "coalition")
 
+ADMIN_KEY = "coal_test-admin-key-for-the-suite-only-0001"
+"""Registered as COALITION_ADMIN_KEY by every server the tests start."""
+
+
+def bearer(key: str = ADMIN_KEY) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -50,7 +57,7 @@ class ServerProcess:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.service = service
-        self.env = {**os.environ, **env}
+        self.env = {"COALITION_ADMIN_KEY": ADMIN_KEY, **os.environ, **env}
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -78,6 +85,10 @@ class ServerProcess:
                 return True
 
             await eventually(ready, timeout=timeout, interval=0.2)
+
+    def client(self, key: str = ADMIN_KEY) -> httpx.AsyncClient:
+        """An HTTP client of this server that sends `key`."""
+        return httpx.AsyncClient(base_url=self.base_url, timeout=10.0, headers=bearer(key))
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash."""

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import SERVICES
-from tests.support import ServerProcess, delete_stream
+from tests.support import ADMIN_KEY, ServerProcess, delete_stream
 
 pytestmark = pytest.mark.nats
 
@@ -36,6 +36,7 @@ async def test_every_operation_answers_within_its_contract(nats_url: str, tmp_pa
             "COALITION_STREAM_NAME": name,
             "COALITION_SUBJECT_PREFIX": name,
             "COALITION_LOG_LEVEL": "WARNING",
+            "COALITION_RATE_LIMIT_PER_MINUTE": "1000000",
         },
         tmp_path / "server.log",
     )
@@ -51,6 +52,8 @@ async def test_every_operation_answers_within_its_contract(nats_url: str, tmp_pa
                 str(CONFIG),
                 "run",
                 f"{server.base_url}/openapi.json",
+                "--header",
+                f"Authorization: Bearer {ADMIN_KEY}",
                 "--checks",
                 "all",
                 "--max-examples",

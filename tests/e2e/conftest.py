@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.engine import make_url
 
-from tests.support import ServerProcess, delete_stream
+from tests.support import ServerProcess, bearer, delete_stream
 
 SERVICES = ["research", "scoring", "engagement", "agreement", "projections"]
 
@@ -21,7 +21,7 @@ async def postgres_databases(postgres_admin_url: str, unique_prefix: str) -> Asy
     """One fresh database per service; yields the URL template with `{service}`."""
     admin_url = make_url(postgres_admin_url).set(drivername="postgresql")
     admin = await asyncpg.connect(admin_url.render_as_string(hide_password=False))
-    names = [f"{unique_prefix}_{service}" for service in SERVICES]
+    names = [f"{unique_prefix}_{service}" for service in [*SERVICES, "access"]]
     try:
         for name in names:
             await admin.execute(f'CREATE DATABASE "{name}"')
@@ -64,7 +64,9 @@ async def system(
 
 @pytest_asyncio.fixture
 async def client(system: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=system.base_url, timeout=10.0) as client:
+    async with httpx.AsyncClient(
+        base_url=system.base_url, timeout=10.0, headers=bearer()
+    ) as client:
         yield client
 
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -15,7 +16,7 @@ import pytest
 
 from coalition.shared.messaging.embedded_nats import EmbeddedNats
 from tests.e2e.conftest import SERVICES
-from tests.support import ServerProcess, eventually, stream_messages
+from tests.support import ServerProcess, bearer, eventually, stream_messages
 
 pytestmark = pytest.mark.nats
 
@@ -33,7 +34,9 @@ async def test_events_committed_before_a_crash_are_published_after_restart(tmp_p
     try:
         research.start()
         await research.wait_ready(["research"])
-        async with httpx.AsyncClient(base_url=research.base_url, timeout=10) as client:
+        async with httpx.AsyncClient(
+            base_url=research.base_url, timeout=10, headers=bearer()
+        ) as client:
             first = await client.post(
                 "/research/partners",
                 json={"campaign_id": "c1", "name": "Before", "kind": "ngo", "reason": "r"},
@@ -77,11 +80,13 @@ async def test_the_zero_setup_default_serves_every_service(tmp_path: Path) -> No
     server = ServerProcess(
         "all", {"COALITION_DATA_DIR": str(tmp_path / "data")}, tmp_path / "all.log"
     )
-    for variable in ("COALITION_DATABASE_URL", "COALITION_NATS_URL"):
+    for variable in ("COALITION_DATABASE_URL", "COALITION_NATS_URL", "COALITION_ADMIN_KEY"):
         server.env.pop(variable, None)
     server.start()
     try:
         await server.wait_ready(SERVICES)
+        printed = re.search(r"COALITION_KEY=(coal_\S+)", server.log_path.read_text())
+        assert printed, "a first admin key is printed on the first start"
         async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
             for service in SERVICES:
                 health = await client.get(f"/{service}/healthz")
@@ -89,8 +94,11 @@ async def test_the_zero_setup_default_serves_every_service(tmp_path: Path) -> No
                 spec = await client.get(f"/{service}/openapi.json")
                 assert spec.status_code == 200
                 assert spec.json()["info"]["title"] == f"Coalition {service.capitalize()}"
+            assert (await client.get("/projections/partners")).status_code == 401
+            listing = await client.get("/projections/partners", headers=bearer(printed[1]))
+            assert listing.status_code == 200
         assert {path.name for path in (tmp_path / "data").glob("*.db")} == {
-            f"{service}.db" for service in SERVICES
+            f"{service}.db" for service in [*SERVICES, "access"]
         }
         assert (tmp_path / "data" / "nats" / "jetstream").is_dir()
     finally:

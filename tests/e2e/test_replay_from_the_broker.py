@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import SERVICES
-from tests.support import COALITION, ServerProcess, delete_stream, eventually
+from tests.support import COALITION, ServerProcess, bearer, delete_stream, eventually
 
 pytestmark = pytest.mark.nats
 
@@ -31,7 +31,9 @@ async def test_projections_rebuilt_from_the_stream_after_losing_their_database(
     try:
         first.start()
         await first.wait_ready(SERVICES)
-        async with httpx.AsyncClient(base_url=first.base_url, timeout=10) as client:
+        async with httpx.AsyncClient(
+            base_url=first.base_url, timeout=10, headers=bearer()
+        ) as client:
             created = await client.post(
                 "/research/partners",
                 json={"campaign_id": "c1", "name": "Oxfam", "kind": "ngo", "reason": "r"},
@@ -62,7 +64,9 @@ async def test_projections_rebuilt_from_the_stream_after_losing_their_database(
 
         second.start()
         await second.wait_ready(SERVICES)
-        async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as client:
+        async with httpx.AsyncClient(
+            base_url=second.base_url, timeout=10, headers=bearer()
+        ) as client:
             after = await eventually(lambda: staged(client))
             timeline_after = (await client.get(f"/projections/partners/{partner}/timeline")).json()
         assert after == before

@@ -14,14 +14,33 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import COALITION, ServerProcess, eventually
+from tests.support import COALITION, ServerProcess, bearer, eventually
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 
 TERMS = "The parties campaign together for a living wage in 2027."
 
 
-async def identify(client: httpx.AsyncClient, name: str, kind: str, members: int) -> str:
+def issue_key(system: ServerProcess, *arguments: str) -> tuple[str, str]:
+    """`coalition keys issue ...` against the system's access database: (key, key id)."""
+    done = subprocess.run(
+        [COALITION, "keys", "issue", *arguments],
+        env=system.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    key_id = done.stderr.split("key_id: ", 1)[1].split()[0]
+    return done.stdout.strip(), key_id
+
+
+async def identify(
+    client: httpx.AsyncClient,
+    name: str,
+    kind: str,
+    members: int,
+    headers: dict[str, str] | None = None,
+) -> str:
     response = await client.post(
         "/research/partners",
         json={
@@ -31,7 +50,7 @@ async def identify(client: httpx.AsyncClient, name: str, kind: str, members: int
             "members": members,
             "reason": f"{name} organises low-paid workers",
         },
-        headers={"X-Actor": "maria@campaign.example"},
+        headers=headers,
     )
     assert response.status_code == 201, response.text
     return str(response.json()["partner_id"])
@@ -50,7 +69,10 @@ async def partner_row(
 async def test_a_partner_goes_from_identified_to_signed_through_every_service(
     client: httpx.AsyncClient, system: ServerProcess
 ) -> None:
-    union = await identify(client, "Unite the Union", "union", 1_200_000)
+    maria, maria_id = issue_key(
+        system, "--name", "maria", "--campaign", "living-wage", "--scope", "research:write"
+    )
+    union = await identify(client, "Unite the Union", "union", 1_200_000, bearer(maria))
     ngo = await identify(client, "Citizens Advice", "ngo", 20_000)
 
     row = await eventually(lambda: partner_row(client, union, stage="prioritised"))
@@ -71,7 +93,6 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
             "terms": TERMS,
             "reason": "both committed at the March meeting",
         },
-        headers={"X-Actor": "maria@campaign.example"},
     )
     assert drafted.status_code == 201, drafted.text
     agreement = drafted.json()
@@ -86,7 +107,6 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
                 "terms_hash": agreement["terms_hash"],
                 "reason": "signed at the coalition launch",
             },
-            headers={"X-Actor": "maria@campaign.example"},
         )
         assert signed.status_code == 200, signed.text
     assert signed is not None and signed.json()["status"] == "in_force"
@@ -110,7 +130,7 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
         "agreement",
     ]
     assert all(entry["actor"] and entry["reason"] for entry in timeline)
-    assert timeline[0]["actor"] == "maria@campaign.example"
+    assert timeline[0]["actor"] == f"key:{maria_id}"  # the key that made the request
     assert timeline[1]["actor"] == "service:scoring"
     # What caused what: the score was caused by the identification, the entry by the score.
     assert timeline[1]["causation_id"] == timeline[0]["event_id"]

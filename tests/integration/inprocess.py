@@ -13,17 +13,35 @@ import httpx
 import sqlalchemy as sa
 
 from coalition.research.bootstrap import service as research_service_spec
+from coalition.shared.access.control import AccessControl
 from coalition.shared.eventstore.schema import idempotency_keys
 from coalition.shared.service import ServiceRuntime
 from coalition.shared.settings import Settings
 from coalition.shared.web.app import build_app
-from tests.support import delete_stream
+from tests.support import ADMIN_KEY, bearer, delete_stream
 
 
 @dataclass
 class Running:
     client: httpx.AsyncClient
+    """Sends the admin key unless a request names another."""
     runtime: ServiceRuntime
+    access: AccessControl
+
+    async def key_for(self, *campaigns: str, scopes: tuple[str, ...] = ("*:write",)) -> str:
+        """A new API key for `campaigns` (none: every campaign) with `scopes`."""
+        issued = await self.access.keys.issue(
+            name="test",
+            campaigns=frozenset(campaigns) or None,
+            scopes=frozenset(scopes),
+            created_by="test",
+        )
+        return issued.key
+
+    async def actor_of(self, key: str) -> str:
+        principal = await self.access.authenticate(key)
+        assert principal is not None
+        return principal.actor
 
     async def event_count(self) -> int:
         return len(await self.runtime.store.read_all())
@@ -46,14 +64,16 @@ async def running(
             stream_name=prefix,
             subject_prefix=prefix,
             data_dir=data_dir,
-            **settings,
+            **{"admin_key": ADMIN_KEY, **settings},
         ),
     )
     try:
         async with app.router.lifespan_context(app):
             # Unhandled exceptions become 500 problems, as behind a server, not test errors.
             transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                yield Running(client, app.state.runtimes["research"])
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://test", headers=bearer()
+            ) as client:
+                yield Running(client, app.state.runtimes["research"], app.state.access)
     finally:
         await delete_stream(nats_url, prefix)

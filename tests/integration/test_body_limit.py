@@ -38,7 +38,7 @@ async def client(
         yield service.client
 
 
-HEADERS = {"content-type": "application/json", "X-Actor": "maria"}
+HEADERS = {"content-type": "application/json"}
 
 
 async def test_a_body_within_the_limit_is_processed(client: httpx.AsyncClient) -> None:

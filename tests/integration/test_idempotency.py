@@ -22,11 +22,13 @@ from coalition.shared.eventstore.schema import idempotency_keys
 from coalition.shared.eventstore.store import as_utc
 from coalition.shared.web.problems import TYPE_BASE
 from tests.integration.inprocess import Running, running
+from tests.support import ADMIN_KEY, bearer
 
 pytestmark = pytest.mark.nats
 
 PARTNERS = "/research/partners"
-MARIA = {"X-Actor": "maria@campaign.example"}
+MARIA: dict[str, str] = {}
+"""Maria's requests: the client's own admin key."""
 
 
 def partner(name: str = "Unite the Union", **changes: Any) -> dict[str, Any]:
@@ -87,7 +89,7 @@ async def test_a_retry_with_the_same_key_gets_the_first_response_and_writes_noth
     assert row.status == "completed"
     assert row.method == "POST"
     assert row.path == PARTNERS
-    assert row.actor == "maria@campaign.example"
+    assert row.actor == await service.actor_of(ADMIN_KEY)
     assert row.request_hash == hashlib.sha256(first.request.content).hexdigest()
 
 
@@ -121,13 +123,14 @@ async def test_the_same_key_with_another_body_is_refused(service: Running) -> No
     assert await service.event_count() == 1
 
 
-async def test_keys_are_scoped_to_the_actor_and_the_path(service: Running) -> None:
+async def test_keys_are_scoped_to_the_caller_and_the_path(service: Running) -> None:
+    johns_key = await service.key_for("living-wage")
     maria = await service.client.post(PARTNERS, json=partner(), headers=keyed("shared"))
     john = await service.client.post(
-        PARTNERS, json=partner(), headers=keyed("shared", **{"X-Actor": "john@campaign.example"})
+        PARTNERS, json=partner(), headers=keyed("shared", **bearer(johns_key))
     )
     elsewhere = await service.client.post(
-        "/research/healthz", json=partner("Another"), headers=keyed("shared")
+        f"{PARTNERS}/x", json=partner("Another"), headers=keyed("shared")
     )
 
     assert (maria.status_code, john.status_code) == (201, 201)
@@ -135,10 +138,11 @@ async def test_keys_are_scoped_to_the_actor_and_the_path(service: Running) -> No
     assert maria.json()["partner_id"] != john.json()["partner_id"]
     assert elsewhere.status_code == 405  # not a 422 for reuse: another path, another key
     assert await service.event_count() == 2
+    maria_actor, john_actor = await service.actor_of(ADMIN_KEY), await service.actor_of(johns_key)
     assert {(row.actor, row.path) for row in await service.key_rows()} == {
-        ("maria@campaign.example", PARTNERS),
-        ("john@campaign.example", PARTNERS),
-        ("maria@campaign.example", "/research/healthz"),
+        (maria_actor, PARTNERS),
+        (john_actor, PARTNERS),
+        (maria_actor, f"{PARTNERS}/x"),
     }
 
 
@@ -163,7 +167,7 @@ async def test_two_key_headers_are_a_bad_request(service: Running) -> None:
     response = await service.client.post(
         PARTNERS,
         json=partner(),
-        headers=[("X-Actor", "maria"), ("Idempotency-Key", "a"), ("Idempotency-Key", "b")],
+        headers=[("Idempotency-Key", "a"), ("Idempotency-Key", "b")],
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "header.idempotency-key"
@@ -260,11 +264,12 @@ async def test_concurrent_retries_record_once(service: Running) -> None:
 async def test_a_retry_while_the_first_attempt_runs_is_told_to_wait(service: Running) -> None:
     now = utc_now()
     body = json.dumps(partner()).encode()
+    actor = await service.actor_of(ADMIN_KEY)
     async with service.runtime.engine.begin() as conn:
         await conn.execute(
             idempotency_keys.insert().values(
                 key="running",
-                actor="maria@campaign.example",
+                actor=actor,
                 method="POST",
                 path=PARTNERS,
                 request_hash=hashlib.sha256(body).hexdigest(),
@@ -286,11 +291,12 @@ async def test_a_retry_while_the_first_attempt_runs_is_told_to_wait(service: Run
 
 async def test_an_expired_key_is_replaced(service: Running) -> None:
     long_ago = utc_now() - timedelta(hours=25)
+    actor = await service.actor_of(ADMIN_KEY)
     async with service.runtime.engine.begin() as conn:
         await conn.execute(
             idempotency_keys.insert().values(
                 key="old",
-                actor="maria@campaign.example",
+                actor=actor,
                 method="POST",
                 path=PARTNERS,
                 request_hash="0" * 64,

@@ -11,12 +11,15 @@ from typing import Annotated
 
 import typer
 
+from coalition.shared.access.commands import first_admin_key, keys, token
 from coalition.shared.eventstore.store import EventStore
 from coalition.shared.settings import Settings
 
 app = typer.Typer(
     help="Coalition: find, weigh, win and keep coalition partners.", no_args_is_help=True
 )
+app.add_typer(keys, name="keys")
+app.command()(token)
 
 
 @asynccontextmanager
@@ -64,6 +67,14 @@ def serve(
         f"(database: {database}, broker: {settings.nats_url or 'embedded NATS'})",
         err=True,
     )
+    first_key = asyncio.run(first_admin_key(settings))
+    if first_key is not None:  # printed, never logged: it exists nowhere else
+        typer.echo(
+            "\nFirst admin API key (shown once; `coalition keys issue` makes scoped ones):\n"
+            f"  export COALITION_KEY={first_key}\n"
+            '  curl -H "Authorization: Bearer $COALITION_KEY" '
+            f"http://{host}:{port}/projections/partners\n"
+        )
     uvicorn.run(
         build_app(specs, settings),
         host=host,

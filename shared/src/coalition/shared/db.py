@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,7 @@ from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from coalition.shared.eventstore.store import DEFAULT_LOCK_TIMEOUT_SECONDS
 
@@ -38,6 +40,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # third of an append. Connections are recycled instead, and a broken one fails one request.
     kwargs.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **kwargs)
+
+
+@asynccontextmanager
+async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A write transaction; on SQLite it takes the write lock at BEGIN, like the event store,
+    so that two writers never deadlock upgrading their locks."""
+    async with engine.connect() as raw:
+        conn = await raw.execution_options(sqlite_immediate=True)
+        async with conn.begin():
+            yield conn
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -69,7 +81,9 @@ def _alembic_config(locations: list[Path]) -> Config:
     return config
 
 
-def _upgrade(connection: Connection, locations: list[Path]) -> None:
+def _upgrade(
+    connection: Connection, locations: list[Path], version_table: str = "alembic_version"
+) -> None:
     config = _alembic_config(locations)
     script = ScriptDirectory.from_config(config)
 
@@ -77,7 +91,7 @@ def _upgrade(connection: Connection, locations: list[Path]) -> None:
         return script._upgrade_revs("heads", revision)
 
     with EnvironmentContext(config, script, fn=upgrade, destination_rev="heads") as env:
-        env.configure(connection=connection, target_metadata=None)
+        env.configure(connection=connection, target_metadata=None, version_table=version_table)
         with env.begin_transaction():
             env.run_migrations()
 
@@ -88,3 +102,11 @@ async def migrate(engine: AsyncEngine, extra_locations: list[Path] | None = None
     locations = [EVENT_STORE_MIGRATIONS / "versions", *(extra_locations or [])]
     async with engine.begin() as conn:
         await conn.run_sync(_upgrade, locations)
+
+
+async def migrate_only(engine: AsyncEngine, locations: list[Path], version_table: str) -> None:
+    """Bring a database that holds no event store (the access database) to the newest revision
+    of `locations`, recorded in a version table of its own so that it can share a database with
+    a service's store."""
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade, locations, version_table)

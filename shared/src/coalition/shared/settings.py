@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -41,6 +41,27 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 beyond)."
     )
+    admin_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "An admin API key to register at start (32+ characters). Unset: `serve` issues a "
+            "first admin key and prints it once if no admin key exists."
+        ),
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=1, description="Requests per minute per key or person, unless the key says."
+    )
+    auth_cache_seconds: float = Field(
+        default=5.0, ge=0, description="How long a key lookup is reused: the revocation delay."
+    )
+    jwt_secret: SecretStr | None = Field(
+        default=None, description="Shared secret (HS256) for people's bearer tokens."
+    )
+    jwt_jwks_url: str | None = Field(
+        default=None, description="Identity provider's JWKS URL for people's bearer tokens."
+    )
+    jwt_issuer: str | None = Field(default=None, description="Required `iss` of bearer tokens.")
+    jwt_audience: str = Field(default="coalition", description="Required `aud` of bearer tokens.")
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"
 

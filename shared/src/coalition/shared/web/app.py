@@ -11,16 +11,19 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from coalition.shared.access.control import AccessControl
 from coalition.shared.contracts.asyncapi import asyncapi_document
 from coalition.shared.messaging.embedded_nats import EmbeddedNats
 from coalition.shared.service import ServiceRuntime, ServiceSpec
 from coalition.shared.settings import Settings
+from coalition.shared.web.authn import AuthMiddleware
 from coalition.shared.web.context import correlation_middleware
 from coalition.shared.web.idempotency import IdempotencyMiddleware
 from coalition.shared.web.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from coalition.shared.web.openapi import (
     merged_openapi,
     with_idempotency_key,
+    with_security,
     without_null_parameters,
 )
 from coalition.shared.web.problems import PROBLEM_RESPONSES, install_problem_handlers
@@ -59,7 +62,8 @@ def service_app(spec: ServiceSpec, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES)
     app = FastAPI(
         title=f"Coalition {spec.title}", description=spec.description, version=spec.version
     )
-    app.add_middleware(IdempotencyMiddleware)  # inside the correlation middleware
+    app.add_middleware(IdempotencyMiddleware)  # keys are scoped to the authenticated caller
+    app.add_middleware(AuthMiddleware, service=spec.name)  # inside the correlation middleware
     app.middleware("http")(correlation_middleware)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)  # outermost
     install_problem_handlers(app)
@@ -69,7 +73,9 @@ def service_app(spec: ServiceSpec, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES)
 
     def document() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = with_idempotency_key(without_null_parameters(FastAPI.openapi(app)))
+            app.openapi_schema = with_security(
+                with_idempotency_key(without_null_parameters(FastAPI.openapi(app)))
+            )
         return app.openapi_schema
 
     app.openapi = document  # type: ignore[method-assign]
@@ -89,12 +95,17 @@ def build_app(specs: Sequence[ServiceSpec], settings: Settings) -> FastAPI:
                 embedded = EmbeddedNats(settings.data_dir)
                 nats_url = embedded.start()
                 stack.callback(embedded.stop)
+            access = AccessControl(settings)
+            await access.start()
+            stack.push_async_callback(access.stop)
+            app.state.access = access
             runtimes: dict[str, ServiceRuntime] = {}
             for spec in specs:
                 runtime = ServiceRuntime(spec, settings, nats_url)
                 await runtime.start()
                 stack.push_async_callback(runtime.stop)
                 children[spec.name].state.runtime = runtime
+                children[spec.name].state.access = access
                 runtimes[spec.name] = runtime
             app.state.runtimes = runtimes
             app.state.nats_url = nats_url

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import Annotated
 
 import structlog
-from fastapi import Header, Request, Response
+from fastapi import Request, Response
 
 from coalition.shared.events.envelope import Metadata
+from coalition.shared.web.auth import PrincipalDep
+from coalition.shared.web.authn import principal_in
 
 CORRELATION_HEADER = "X-Correlation-ID"
-ACTOR_HEADER = "X-Actor"
 
 log = structlog.get_logger(__name__)
 
 correlation_id_var: ContextVar[uuid.UUID | None] = ContextVar("correlation_id", default=None)
-
-_ACTOR = re.compile(r"^[\w.@:+ -]{1,200}$")
 
 
 async def correlation_middleware(
@@ -44,19 +41,13 @@ async def correlation_middleware(
             path=request.url.path,
             status=response.status_code,
             duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            actor=request.headers.get(ACTOR_HEADER),
+            actor=getattr(principal_in(request.scope), "actor", None),
         )
     finally:
         structlog.contextvars.unbind_contextvars("correlation_id")
         correlation_id_var.reset(token)
     response.headers[CORRELATION_HEADER] = str(correlation)
     return response
-
-
-def actor_from(header: str | None) -> str:
-    """The actor named by an `X-Actor` header value: "anonymous" when absent or malformed."""
-    actor = (header or "anonymous").strip()
-    return actor if _ACTOR.match(actor) else "anonymous"
 
 
 class RequestContext:
@@ -75,12 +66,6 @@ class RequestContext:
         )
 
 
-def request_context(
-    x_actor: Annotated[
-        str | None,
-        Header(
-            description="Who is acting (until API keys arrive: a user name or integration name)."
-        ),
-    ] = None,
-) -> RequestContext:
-    return RequestContext(actor_from(x_actor), correlation_id_var.get() or uuid.uuid4())
+def request_context(principal: PrincipalDep) -> RequestContext:
+    """The authenticated caller is the actor of every event the request records."""
+    return RequestContext(principal.actor, correlation_id_var.get() or uuid.uuid4())

@@ -11,10 +11,9 @@ nothing. The rules:
   quoted key `"abc"` is a different key from `abc`); anything else, or the header twice, is a
   400 problem naming `header.idempotency-key`.
 - A key is scoped to the service (each service keeps its keys in its own database, table
-  `idempotency_keys`), the request path and the actor (the `X-Actor` header as
-  `coalition.shared.web.context.actor_from` reads it, until API keys replace it): the same key
-  from another actor or on another path is another key. (A keyed POST to a path longer than
-  the column, `MAX_PATH_BYTES`, is refused with 414.)
+  `idempotency_keys`), the request path and the authenticated caller (`key:<id>` or
+  `user:<sub>`): the same key from another caller or on another path is another key. (A
+  keyed POST to a path longer than the column, `MAX_PATH_BYTES`, is refused with 414.)
 - The request is fingerprinted by the SHA-256 of its body. The same key with another body is a
   422 problem of type `.../idempotency-key-reuse`, whatever became of the first request.
 - A retry that arrives while the first attempt still runs gets a 409 problem of type
@@ -44,8 +43,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import AsyncIterator, Callable, Collection
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Collection
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -54,14 +53,14 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from coalition.shared.db import writing
 from coalition.shared.events.envelope import utc_now
 from coalition.shared.eventstore.schema import idempotency_keys
 from coalition.shared.eventstore.store import as_utc
-from coalition.shared.web.context import ACTOR_HEADER, actor_from
+from coalition.shared.web.authn import principal_in
 from coalition.shared.web.problems import problem
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -158,13 +157,8 @@ class IdempotencyKeys:
     ttl: timedelta = KEY_TTL
     attempts: int = CLAIM_ATTEMPTS
 
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[AsyncConnection]:
-        # SQLite: take the write lock at BEGIN, like the event store (no lock upgrades).
-        async with self.engine.connect() as raw:
-            conn = await raw.execution_options(sqlite_immediate=True)
-            async with conn.begin():
-                yield conn
+    def _writing(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        return writing(self.engine)
 
     async def forget_expired(self) -> None:
         """Delete expired keys, at most once per `SWEEP_INTERVAL` per database and process: the
@@ -293,7 +287,8 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         values = [value for name, value in scope["headers"] if name.lower() == b"idempotency-key"]
-        if not values:
+        caller = principal_in(scope)
+        if not values or caller is None:
             await self.app(scope, receive, send)
             return
         try:
@@ -323,7 +318,7 @@ class IdempotencyMiddleware:
             return  # the client went away before it finished sending
         key_scope = KeyScope(
             key=key,
-            actor=actor_from(Headers(scope=scope).get(ACTOR_HEADER)),
+            actor=caller.actor,
             method=scope["method"],
             path=path,
         )

@@ -61,6 +61,29 @@ def with_idempotency_key(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+SECURITY_SCHEMES = {
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key (`coal_...`) or a person's bearer token (a JWT).",
+    },
+    "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+}
+PUBLIC_OPERATIONS = frozenset({"/healthz", "/readyz"})
+
+
+def with_security(document: dict[str, Any]) -> dict[str, Any]:
+    """Document that every operation but the health checks needs a key or a token."""
+    document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+    for path, operations in document.get("paths", {}).items():
+        if path in PUBLIC_OPERATIONS:
+            continue
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                operation["security"] = [{"bearer": []}, {"apiKey": []}]
+    return document
+
+
 def _rename_schemas(document: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:
     if not renames:
         return document
@@ -81,7 +104,7 @@ def merged_openapi(
         "openapi": "3.1.0",
         "info": {"title": title, "version": version, "description": description},
         "paths": {},
-        "components": {"schemas": {}},
+        "components": {"schemas": {}, "securitySchemes": SECURITY_SCHEMES},
         "tags": [],
     }
     schemas: dict[str, Any] = merged["components"]["schemas"]

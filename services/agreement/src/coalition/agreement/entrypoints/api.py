@@ -7,11 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel, Field
 
+from coalition.agreement.domain.agreement import Agreement
 from coalition.agreement.service_layer import handlers
+from coalition.shared.access.principal import Principal
 from coalition.shared.eventstore.store import EventStore
+from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
 from coalition.shared.web.deps import ContextDep, StoreDep
 from coalition.shared.web.models import Identifier, Name, Reason, RequestBody, Text
-from coalition.shared.web.problems import InvalidInputError
+from coalition.shared.web.problems import InvalidInputError, NotFoundError
 
 router = APIRouter(tags=["agreements"])
 
@@ -56,16 +59,29 @@ class AgreementPublic(BaseModel):
     version: int
 
 
-async def _public(store: EventStore, agreement_id: str, response: Response) -> AgreementPublic:
+async def _visible_agreement(
+    store: EventStore, principal: Principal, agreement_id: str
+) -> Agreement:
+    """The agreement, if it is one of the caller's campaigns'; else 404 as for an unknown id."""
     state = await handlers.get_agreement(store, agreement_id)
+    visible(principal, state.campaign_id, NotFoundError(f"agreement {agreement_id} not found"))
+    return state
+
+
+def _public(state: Agreement, response: Response) -> AgreementPublic:
     response.headers["ETag"] = f'"{state.version}"'
     return AgreementPublic(**state.__dict__)
 
 
 @router.post("/agreements", status_code=201, summary="Draft an agreement.")
 async def draft_agreement(
-    body: AgreementCreate, store: StoreDep, context: ContextDep, response: Response
+    body: AgreementCreate,
+    store: StoreDep,
+    context: ContextDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> AgreementPublic:
+    require_campaign(principal, body.campaign_id)
     event = await handlers.draft_agreement(
         store,
         context.metadata(reason=body.reason, campaign_id=body.campaign_id),
@@ -76,7 +92,7 @@ async def draft_agreement(
     )
     agreement_id = str(event.payload["agreement_id"])
     response.headers["Location"] = f"agreements/{agreement_id}"
-    return await _public(store, agreement_id, response)
+    return _public(await handlers.get_agreement(store, agreement_id), response)
 
 
 @router.post(
@@ -88,6 +104,7 @@ async def sign_agreement(
     body: SignatureCreate,
     store: StoreDep,
     context: ContextDep,
+    principal: PrincipalDep,
     response: Response,
     if_match: Annotated[
         str | None,
@@ -98,7 +115,7 @@ async def sign_agreement(
         ),
     ] = None,
 ) -> AgreementPublic:
-    state = await handlers.get_agreement(store, agreement_id)
+    state = await _visible_agreement(store, principal, agreement_id)
     await handlers.sign_agreement(
         store,
         context.metadata(reason=body.reason, campaign_id=state.campaign_id),
@@ -108,9 +125,11 @@ async def sign_agreement(
         terms_hash=body.terms_hash,
         expected_version=parse_if_match(if_match),
     )
-    return await _public(store, agreement_id, response)
+    return _public(await handlers.get_agreement(store, agreement_id), response)
 
 
 @router.get("/agreements/{agreement_id}", summary="An agreement and who has signed it.")
-async def get_agreement(agreement_id: str, store: StoreDep, response: Response) -> AgreementPublic:
-    return await _public(store, agreement_id, response)
+async def get_agreement(
+    agreement_id: str, store: StoreDep, principal: PrincipalDep, response: Response
+) -> AgreementPublic:
+    return _public(await _visible_agreement(store, principal, agreement_id), response)

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from coalition.engagement.domain.pipeline import engagement_id
 from coalition.engagement.service_layer import handlers
+from coalition.shared.web.auth import PrincipalDep, require_campaign
 from coalition.shared.web.deps import StoreDep
 
 router = APIRouter(tags=["pipeline"])
@@ -26,8 +27,13 @@ class EngagementPublic(BaseModel):
     summary="The pipeline entry of a partner in a campaign.",
 )
 async def get_engagement(
-    campaign_id: str, partner_id: str, store: StoreDep, response: Response
+    campaign_id: str,
+    partner_id: str,
+    store: StoreDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> EngagementPublic:
+    require_campaign(principal, campaign_id)
     entry = await handlers.get_engagement(store, engagement_id(campaign_id, partner_id))
     response.headers["ETag"] = f'"{entry.version}"'
     return EngagementPublic(**entry.__dict__)

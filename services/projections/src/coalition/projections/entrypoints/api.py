@@ -9,13 +9,16 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from coalition.projections.adapters.tables import partner_list, timeline_entries
 from coalition.projections.service_layer import projector
+from coalition.shared.access.principal import Principal
 from coalition.shared.eventstore.store import as_utc
+from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
 from coalition.shared.web.deps import NOT_MODIFIED, EngineDep, conditional
 from coalition.shared.web.models import Moment
-from coalition.shared.web.problems import NotFoundError
+from coalition.shared.web.problems import ForbiddenError, NotFoundError
 
 router = APIRouter(tags=["read models"])
 
@@ -69,6 +72,7 @@ def _partner(row: sa.Row[object]) -> PartnerRow:
 @router.get("/partners", summary="Partners with their score, pipeline stage and agreement status.")
 async def list_partners(
     engine: EngineDep,
+    principal: PrincipalDep,
     campaign_id: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[
@@ -87,7 +91,10 @@ async def list_partners(
     """Ordered by partner id, a stable key, so a cursor never skips or repeats a row."""
     query = sa.select(partner_list).order_by(partner_list.c.partner_id).limit(limit + 1)
     if campaign_id is not None:
+        require_campaign(principal, campaign_id)
         query = query.where(partner_list.c.campaign_id == campaign_id)
+    elif (campaigns := principal.campaign_filter()) is not None:
+        query = query.where(partner_list.c.campaign_id.in_(sorted(campaigns)))
     if updated_since is not None:
         query = query.where(partner_list.c.updated_at >= as_utc(updated_since))
     if cursor is not None:
@@ -104,15 +111,19 @@ async def list_partners(
     response_model=PartnerRow,
     responses=NOT_MODIFIED,
 )
-async def get_partner(partner_id: str, engine: EngineDep, request: Request) -> Any:
+async def get_partner(
+    partner_id: str, engine: EngineDep, principal: PrincipalDep, request: Request
+) -> Any:
     async with engine.connect() as conn:
         row = (
             await conn.execute(
                 sa.select(partner_list).where(partner_list.c.partner_id == partner_id)
             )
         ).first()
+    not_found = NotFoundError(f"partner {partner_id} not found", partner_id=partner_id)
     if row is None:
-        raise NotFoundError(f"partner {partner_id} not found", partner_id=partner_id)
+        raise not_found
+    visible(principal, row.campaign_id, not_found)
     # The last event that changed the row names its version, live and after a rebuild alike.
     return conditional(request, _partner(row), f'W/"{row.last_event_id}"')
 
@@ -123,8 +134,12 @@ async def get_partner(partner_id: str, engine: EngineDep, request: Request) -> A
     response_model=Timeline,
     responses=NOT_MODIFIED,
 )
-async def partner_timeline(partner_id: str, engine: EngineDep, request: Request) -> Any:
+async def partner_timeline(
+    partner_id: str, engine: EngineDep, principal: PrincipalDep, request: Request
+) -> Any:
+    not_found = NotFoundError(f"no timeline for partner {partner_id}", partner_id=partner_id)
     async with engine.connect() as conn:
+        await _require_visible_partner(conn, principal, partner_id, not_found)
         rows = (
             await conn.execute(
                 sa.select(timeline_entries)
@@ -133,7 +148,7 @@ async def partner_timeline(partner_id: str, engine: EngineDep, request: Request)
             )
         ).all()
     if not rows:
-        raise NotFoundError(f"no timeline for partner {partner_id}", partner_id=partner_id)
+        raise not_found
     entries = []
     for row in rows:
         values = dict(row._mapping)
@@ -144,6 +159,24 @@ async def partner_timeline(partner_id: str, engine: EngineDep, request: Request)
     return conditional(request, Timeline(partner_id=partner_id, entries=entries), etag)
 
 
-@router.post("/rebuild", summary="Rebuild every read model from the received events.")
-async def rebuild(engine: EngineDep) -> Rebuilt:
+@router.post(
+    "/rebuild", summary="Rebuild every read model from the received events (admin keys only)."
+)
+async def rebuild(engine: EngineDep, principal: PrincipalDep) -> Rebuilt:
+    if not principal.is_admin:
+        raise ForbiddenError("rebuilding spans every campaign: it needs an admin key")
     return Rebuilt(replayed=await projector.rebuild(engine))
+
+
+async def _require_visible_partner(
+    conn: AsyncConnection, principal: Principal, partner_id: str, not_found: NotFoundError
+) -> None:
+    """A partner's campaign is the one its row in the partner list names."""
+    if principal.campaign_filter() is None:
+        return
+    campaign_id = (
+        await conn.execute(
+            sa.select(partner_list.c.campaign_id).where(partner_list.c.partner_id == partner_id)
+        )
+    ).scalar()
+    visible(principal, campaign_id, not_found)

@@ -7,8 +7,10 @@ from pydantic import BaseModel, Field
 
 from coalition.research.service_layer import handlers
 from coalition.shared.contracts.research import OrganisationKind
+from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
 from coalition.shared.web.deps import ContextDep, StoreDep
 from coalition.shared.web.models import Count, Identifier, Name, Place, Reason, RequestBody
+from coalition.shared.web.problems import NotFoundError
 
 router = APIRouter(tags=["partners"])
 
@@ -40,8 +42,13 @@ class Recorded(BaseModel):
 
 @router.post("/partners", status_code=201, summary="Identify a prospective partner.")
 async def identify_partner(
-    body: PartnerCreate, store: StoreDep, context: ContextDep, response: Response
+    body: PartnerCreate,
+    store: StoreDep,
+    context: ContextDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> Recorded:
+    require_campaign(principal, body.campaign_id)
     event = await handlers.identify_partner(
         store,
         context.metadata(reason=body.reason, campaign_id=body.campaign_id),
@@ -60,7 +67,10 @@ async def identify_partner(
 
 
 @router.get("/partners/{partner_id}", summary="A prospective partner's profile.")
-async def get_partner(partner_id: str, store: StoreDep, response: Response) -> PartnerPublic:
+async def get_partner(
+    partner_id: str, store: StoreDep, principal: PrincipalDep, response: Response
+) -> PartnerPublic:
     partner = await handlers.get_partner(store, partner_id)
+    visible(principal, partner.campaign_id, NotFoundError(f"partner {partner_id} not found"))
     response.headers["ETag"] = f'"{partner.version}"'
     return PartnerPublic(**partner.__dict__)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from coalition.scoring.service_layer import handlers
+from coalition.shared.web.auth import PrincipalDep, require_campaign
 from coalition.shared.web.deps import StoreDep
 
 router = APIRouter(tags=["scores"])
@@ -28,8 +29,13 @@ class ScorePublic(BaseModel):
     summary="A partner's latest score in a campaign, with its components and explanation.",
 )
 async def get_score(
-    campaign_id: str, partner_id: str, store: StoreDep, response: Response
+    campaign_id: str,
+    partner_id: str,
+    store: StoreDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> ScorePublic:
+    require_campaign(principal, campaign_id)
     event = await handlers.latest_score(store, campaign_id, partner_id)
     response.headers["ETag"] = f'"{event.stream_version}"'
     return ScorePublic(
