@@ -3,7 +3,7 @@ NATS JetStream, and an HTTP client over ASGI: for tests of the HTTP layer."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,11 +11,12 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from fastapi import FastAPI
 
 from coalition.research.bootstrap import service as research_service_spec
 from coalition.shared.access.control import AccessControl
 from coalition.shared.eventstore.schema import idempotency_keys
-from coalition.shared.service import ServiceRuntime
+from coalition.shared.service import ServiceRuntime, ServiceSpec
 from coalition.shared.settings import Settings
 from coalition.shared.web.app import build_app
 from tests.support import ADMIN_KEY, bearer, delete_stream
@@ -26,7 +27,14 @@ class Running:
     client: httpx.AsyncClient
     """Sends the admin key unless a request names another."""
     runtime: ServiceRuntime
+    """The first service's."""
     access: AccessControl
+    app: FastAPI
+
+    @property
+    def runtimes(self) -> dict[str, ServiceRuntime]:
+        runtimes: dict[str, ServiceRuntime] = self.app.state.runtimes
+        return runtimes
 
     async def key_for(self, *campaigns: str, scopes: tuple[str, ...] = ("*:write",)) -> str:
         """A new API key for `campaigns` (none: every campaign) with `scopes`."""
@@ -53,11 +61,17 @@ class Running:
 
 @asynccontextmanager
 async def running(
-    database_url: str, nats_url: str, prefix: str, data_dir: Path, **settings: Any
+    database_url: str,
+    nats_url: str,
+    prefix: str,
+    data_dir: Path,
+    specs: Sequence[ServiceSpec] = (research_service_spec,),
+    **settings: Any,
 ) -> AsyncIterator[Running]:
-    """The research service in this process, with its lifespan, and a client over ASGI."""
+    """Services (research unless told) in this process, with their lifespan, and a client over
+    ASGI. A `{service}` in `database_url` gives each service its own database."""
     app = build_app(
-        [research_service_spec],
+        specs,
         Settings(
             database_url=database_url,
             nats_url=nats_url,
@@ -74,6 +88,7 @@ async def running(
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://test", headers=bearer()
             ) as client:
-                yield Running(client, app.state.runtimes["research"], app.state.access)
+                runtime = app.state.runtimes[specs[0].name]
+                yield Running(client, runtime, app.state.access, app)
     finally:
         await delete_stream(nats_url, prefix)

@@ -1,0 +1,296 @@
+"""Access control over HTTP on every endpoint, with all five services in this process (SQLite,
+the real NATS): a key of one campaign can neither read nor change another's data; a read key
+cannot write; no key, a wrong key or a revoked key gets 401; a key over its rate limit gets
+429 with the RateLimit headers; a person's bearer token acts as that person; no credential
+ever reaches a log or the event log.
+
+The table of cases must name every operation of the OpenAPI document, so an endpoint added
+later without a cross-campaign case fails here."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from coalition.shared.access.tokens import BearerTokens
+from coalition.shared.registry import select
+from tests.integration.inprocess import Running, running
+from tests.support import ADMIN_KEY, bearer, eventually
+
+pytestmark = [pytest.mark.nats, pytest.mark.asyncio(loop_scope="module")]
+
+OURS, THEIRS = "living-wage", "clean-air"
+TERMS = "The parties campaign together for a living wage in 2027."
+JWT_SECRET = "a-shared-secret-for-people-s-bearer-tokens"
+PUBLIC = {"/research/healthz", "/research/readyz"}
+
+
+@dataclass
+class World:
+    system: Running
+    insider: str  # a key of our campaign, writing everywhere
+    outsider: str  # a key of another campaign, writing everywhere
+    reader: str  # a key of our campaign, reading only
+    partner_id: str
+    agreement_id: str
+
+    async def events(self) -> int:
+        counts = [len(await runtime.store.read_all()) for runtime in self.system.runtimes.values()]
+        return sum(counts)
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def world(
+    tmp_path_factory: pytest.TempPathFactory, nats_url: str, module_prefix: str
+) -> AsyncIterator[World]:
+    data: Path = tmp_path_factory.mktemp("access")
+    async with running(
+        f"sqlite+aiosqlite:///{data}/{{service}}.db",
+        nats_url,
+        module_prefix,
+        data,
+        specs=select("all"),
+        jwt_secret=JWT_SECRET,
+        relay_poll_seconds=0.2,
+    ) as system:
+        insider = await system.key_for(OURS)
+        outsider = await system.key_for(THEIRS)
+        reader = await system.key_for(OURS, scopes=("*:read",))
+        created = await system.client.post(
+            "/research/partners", json=partner_body(OURS), headers=bearer(insider)
+        )
+        assert created.status_code == 201, created.text
+        partner_id = created.json()["partner_id"]
+        await eventually(lambda: staged(system.client, partner_id))
+        drafted = await system.client.post(
+            "/agreement/agreements", json=agreement_body(partner_id), headers=bearer(insider)
+        )
+        assert drafted.status_code == 201, drafted.text
+        theirs = await system.client.post(
+            "/research/partners", json=partner_body(THEIRS), headers=bearer(outsider)
+        )
+        assert theirs.status_code == 201
+        await eventually(lambda: staged(system.client, theirs.json()["partner_id"]))
+        yield World(system, insider, outsider, reader, partner_id, drafted.json()["agreement_id"])
+
+
+@pytest.fixture(scope="module")
+def module_prefix() -> str:
+    import uuid
+
+    return f"a{uuid.uuid4().hex[:10]}"
+
+
+async def staged(client: httpx.AsyncClient, partner_id: str) -> dict[str, Any] | None:
+    row = await client.get(f"/projections/partners/{partner_id}")
+    body: dict[str, Any] = row.json()
+    return body if row.status_code == 200 and body.get("stage") else None
+
+
+def partner_body(campaign: str) -> dict[str, Any]:
+    return {
+        "campaign_id": campaign,
+        "name": "Unite the Union",
+        "kind": "union",
+        "members": 1_200_000,
+        "reason": "organises low-paid workers",
+    }
+
+
+def agreement_body(partner_id: str, campaign: str = OURS) -> dict[str, Any]:
+    return {
+        "campaign_id": campaign,
+        "title": "Living wage coalition",
+        "parties": [partner_id],
+        "terms": TERMS,
+        "reason": "committed at the March meeting",
+    }
+
+
+@dataclass(frozen=True)
+class Case:
+    """One operation, asked for our campaign's data; what a key of another campaign gets."""
+
+    method: str
+    path: str
+    request: Callable[[World], dict[str, Any]]
+    outsider_gets: int
+    insider_gets: int = 200
+
+
+def nothing(_: World) -> dict[str, Any]:
+    return {}
+
+
+CASES = [
+    Case("POST", "/research/partners", lambda w: {"json": partner_body(OURS)}, 403, 201),
+    Case("GET", "/research/partners/{partner_id}", nothing, 404),
+    Case("GET", "/scoring/campaigns/{campaign_id}/partners/{partner_id}/score", nothing, 403),
+    Case(
+        "GET", "/engagement/campaigns/{campaign_id}/partners/{partner_id}/engagement", nothing, 403
+    ),
+    Case(
+        "POST",
+        "/agreement/agreements",
+        lambda w: {"json": agreement_body(w.partner_id)},
+        403,
+        201,
+    ),
+    Case(
+        "POST",
+        "/agreement/agreements/{agreement_id}/signatures",
+        lambda w: {
+            "json": {
+                "partner_id": w.partner_id,
+                "signatory": "Sharon Graham",
+                "terms_hash": hashlib.sha256(TERMS.encode()).hexdigest(),
+                "reason": "approved by the executive",
+            }
+        },
+        404,
+    ),
+    Case("GET", "/agreement/agreements/{agreement_id}", nothing, 404),
+    Case("GET", "/projections/partners", lambda w: {"params": {"campaign_id": OURS}}, 403),
+    Case("GET", "/projections/partners/{partner_id}", nothing, 404),
+    Case("GET", "/projections/partners/{partner_id}/timeline", nothing, 404),
+    Case("POST", "/projections/rebuild", nothing, 403, 403),  # admins only
+]
+
+
+def url(case: Case, world: World) -> str:
+    return case.path.format(
+        campaign_id=OURS, partner_id=world.partner_id, agreement_id=world.agreement_id
+    )
+
+
+async def ask(world: World, case: Case, key: str) -> httpx.Response:
+    return await world.system.client.request(
+        case.method, url(case, world), headers=bearer(key), **case.request(world)
+    )
+
+
+async def test_the_cases_name_every_operation(world: World) -> None:
+    document = world.system.app.openapi()
+    operations = {
+        (method.upper(), path)
+        for path, methods in document["paths"].items()
+        for method in methods
+        if path.removeprefix("/").split("/", 1)[1] not in {"healthz", "readyz"}
+    }
+    assert operations == {(case.method, case.path) for case in CASES}
+
+
+async def test_a_key_of_another_campaign_can_neither_read_nor_change_its_data(
+    world: World,
+) -> None:
+    before = await world.events()
+    answers = {case.path: (await ask(world, case, world.outsider)).status_code for case in CASES}
+    assert answers == {case.path: case.outsider_gets for case in CASES}
+    assert await world.events() == before  # nothing written by any refused request
+    listing = await world.system.client.get("/projections/partners", headers=bearer(world.outsider))
+    assert listing.status_code == 200
+    assert {item["campaign_id"] for item in listing.json()["items"]} <= {THEIRS}
+
+
+async def test_a_key_of_the_campaign_gets_through_on_every_endpoint(world: World) -> None:
+    answers = {case.path: (await ask(world, case, world.insider)).status_code for case in CASES}
+    assert answers == {case.path: case.insider_gets for case in CASES}
+    rebuilt = await world.system.client.post("/projections/rebuild")  # the admin key
+    assert rebuilt.status_code == 200
+
+
+async def test_a_read_key_reads_but_cannot_write(world: World) -> None:
+    for case in CASES:
+        answer = await ask(world, case, world.reader)
+        if case.method == "GET":
+            assert answer.status_code == 200, (case.path, answer.text)
+        else:
+            assert answer.status_code == 403, case.path
+            assert answer.json()["type"].endswith("/forbidden")
+
+
+async def test_no_key_a_wrong_key_and_a_revoked_key_are_unauthorized(world: World) -> None:
+    client = world.system.client
+    path = f"/research/partners/{world.partner_id}"
+    missing = await client.get(path, headers={"Authorization": ""})
+    assert missing.status_code == 401
+    assert missing.headers["WWW-Authenticate"] == 'Bearer realm="coalition"'
+    assert missing.headers["content-type"] == "application/problem+json"
+    wrong = await client.get(path, headers=bearer("coal_" + "x" * 43))
+    assert wrong.status_code == 401
+    assert 'error="invalid_token"' in wrong.headers["WWW-Authenticate"]
+    doomed = await world.system.key_for(OURS)
+    assert (await client.get(path, headers={"X-API-Key": doomed})).status_code == 200
+    key_id = (await world.system.actor_of(doomed)).removeprefix("key:")
+    await world.system.access.keys.revoke(key_id, by="test")
+    assert (await client.get(path, headers=bearer(doomed))).status_code == 401
+    health = await client.get("/research/healthz", headers={"Authorization": ""})
+    assert health.status_code == 200  # health checks need no key
+
+
+async def test_a_key_over_its_rate_limit_is_told_when_to_come_back(world: World) -> None:
+    issued = await world.system.access.keys.issue(
+        name="busy crm",
+        campaigns=frozenset({OURS}),
+        scopes=frozenset({"*:read"}),
+        created_by="test",
+        rate_limit_per_minute=3,
+    )
+    path = f"/research/partners/{world.partner_id}"
+    answers = [await world.system.client.get(path, headers=bearer(issued.key)) for _ in range(4)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert [answer.headers["RateLimit-Remaining"] for answer in answers] == ["2", "1", "0", "0"]
+    assert answers[0].headers["RateLimit-Policy"] == '"per-key";q=3;w=60'
+    refused = answers[-1]
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    other = await world.system.client.get(path, headers=bearer(world.insider))
+    assert other.status_code == 200  # another key keeps its own budget
+
+
+async def test_a_person_with_a_bearer_token_acts_as_themselves(world: World) -> None:
+    token = BearerTokens(secret=JWT_SECRET).mint(
+        "maria@campaign.example",
+        campaigns=frozenset({OURS}),
+        scopes=frozenset({"research:write", "projections:read"}),
+    )
+    created = await world.system.client.post(
+        "/research/partners", json=partner_body(OURS), headers=bearer(token)
+    )
+    assert created.status_code == 201, created.text
+    [event] = await world.system.runtimes["research"].store.read_stream(
+        f"partner-{created.json()['partner_id']}"
+    )
+    assert event.metadata.actor == "user:maria@campaign.example"
+    elsewhere = await world.system.client.post(
+        "/research/partners", json=partner_body(THEIRS), headers=bearer(token)
+    )
+    assert elsewhere.status_code == 403
+    no_scope = await world.system.client.get(
+        f"/agreement/agreements/{world.agreement_id}", headers=bearer(token)
+    )
+    assert no_scope.status_code == 403
+
+
+async def test_every_write_records_the_key_as_its_actor_and_no_credential_is_kept(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = await world.system.client.post(
+        "/research/partners", json=partner_body(OURS), headers=bearer(world.insider)
+    )
+    partner_id = created.json()["partner_id"]
+    [event] = await world.system.runtimes["research"].store.read_stream(f"partner-{partner_id}")
+    assert event.metadata.actor == await world.system.actor_of(world.insider)
+    logged = capsys.readouterr()
+    assert "http.request" in logged.out + logged.err  # the request was logged...
+    for secret in (world.insider, world.outsider, world.reader, ADMIN_KEY, JWT_SECRET):
+        assert secret not in logged.out + logged.err  # ...without any credential
+    everything = [e for r in world.system.runtimes.values() for e in await r.store.read_all()]
+    assert not any(world.insider in str(e.metadata) + str(e.payload) for e in everything)
