@@ -1,4 +1,4 @@
--- Coalition: one database per service.
+-- Coalition: one database per service, and one for access (API keys, rate limits).
 --
 -- The postgres image runs this once, through psql, when it initialises an
 -- empty data directory (mounted into /docker-entrypoint-initdb.d by
@@ -26,3 +26,6 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'coalition_agreement')
 
 SELECT 'CREATE DATABASE coalition_projections'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'coalition_projections')\gexec
+
+SELECT 'CREATE DATABASE coalition_access'
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'coalition_access')\gexec

@@ -25,6 +25,13 @@ class Settings(BaseSettings):
             "gets its own store. Default: sqlite+aiosqlite:///<data_dir>/<service>.db"
         ),
     )
+    access_database_url: str | None = Field(
+        default=None,
+        description=(
+            "The access database (API keys, rate limits), one for every service of a deployment. "
+            "Default: the database URL with `{service}` = access."
+        ),
+    )
     nats_url: str | None = Field(
         default=None,
         description="NATS servers, comma-separated. Unset: start an embedded nats-server.",
@@ -64,6 +71,9 @@ class Settings(BaseSettings):
     jwt_audience: str = Field(default="coalition", description="Required `aud` of bearer tokens.")
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"
+
+    def access_url(self) -> str:
+        return self.access_database_url or self.database_url_for("access")
 
     def database_url_for(self, service: str) -> str:
         if self.database_url:

@@ -14,13 +14,12 @@ from coalition.shared.settings import Settings
 
 ACCESS_MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 ACCESS_VERSION_TABLE = "access_alembic_version"
-ACCESS_DATABASE = "access"
 
 
 class AccessControl:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.engine = create_engine(settings.database_url_for(ACCESS_DATABASE))
+        self.engine = create_engine(settings.access_url())
         self.keys = KeyRegistry(self.engine, cache_seconds=settings.auth_cache_seconds)
         self.limiter = RateLimiter(self.engine)
         self.tokens = BearerTokens(
