@@ -12,34 +12,43 @@ from alembic.migration import MigrationContext
 
 from coalition.projections.adapters.tables import metadata as projections_metadata
 from coalition.projections.bootstrap import service as projections
-from coalition.shared.db import create_engine, migrate
+from coalition.shared.access.control import ACCESS_MIGRATIONS, ACCESS_VERSION_TABLE
+from coalition.shared.access.tables import metadata as access_metadata
+from coalition.shared.db import create_engine, migrate, migrate_only
 from coalition.shared.eventstore.schema import metadata as store_metadata
 
 
-def combined() -> sa.MetaData:
+def combined(*sources: sa.MetaData) -> sa.MetaData:
     merged = sa.MetaData()
-    for source in (store_metadata, projections_metadata):
+    for source in sources:
         for table in source.tables.values():
             table.to_metadata(merged)
     return merged
 
 
-def differences(connection: sa.Connection) -> list[Any]:
+VERSION_TABLES = {"alembic_version", ACCESS_VERSION_TABLE}
+
+
+def differences(connection: sa.Connection, expected: sa.MetaData) -> list[Any]:
     context = MigrationContext.configure(connection, opts={"compare_type": False})
     return [
         diff
-        for diff in compare_metadata(context, combined())
-        if not (diff[0] == "remove_table" and diff[1].name == "alembic_version")
+        for diff in compare_metadata(context, expected)
+        if not (diff[0] == "remove_table" and diff[1].name in VERSION_TABLES)
     ]
 
 
 async def check(url: str) -> None:
+    """A service's database, with the access tables beside its store (as when one database
+    serves both): both migration branches, each run twice, build exactly the code's tables."""
     engine = create_engine(url)
     try:
-        await migrate(engine, projections.migrations)
-        await migrate(engine, projections.migrations)  # a second run changes nothing
+        for _ in range(2):  # a second run changes nothing
+            await migrate(engine, projections.migrations)
+            await migrate_only(engine, [ACCESS_MIGRATIONS], ACCESS_VERSION_TABLE)
+        expected = combined(store_metadata, projections_metadata, access_metadata)
         async with engine.connect() as conn:
-            assert await conn.run_sync(differences) == []
+            assert await conn.run_sync(differences, expected) == []
     finally:
         await engine.dispose()
 

@@ -144,3 +144,15 @@ def test_the_credential_comes_from_authorization_or_x_api_key() -> None:
 def test_public_paths_are_judged_inside_the_service_mount() -> None:
     assert route_path({"path": "/research/healthz", "root_path": "/research"}) == "/healthz"
     assert route_path({"path": "/healthz", "root_path": ""}) == "/healthz"
+
+
+def test_the_access_database_is_one_per_deployment() -> None:
+    from coalition.shared.settings import Settings
+
+    template = Settings(database_url="postgresql+asyncpg://db/coalition_{service}")
+    assert template.access_url() == "postgresql+asyncpg://db/coalition_access"
+    per_service = Settings(
+        database_url="postgresql+asyncpg://db/coalition_research",
+        access_database_url="postgresql+asyncpg://db/coalition_access",
+    )
+    assert per_service.access_url() == "postgresql+asyncpg://db/coalition_access"
