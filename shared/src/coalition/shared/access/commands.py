@@ -8,7 +8,7 @@ import getpass
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -49,6 +49,10 @@ def _installed_services() -> list[str]:
     from coalition.shared.registry import installed_services
 
     return list(installed_services())
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 def _operator() -> str:
@@ -101,7 +105,7 @@ def list_keys(
     async def run() -> None:
         async with access_control() as access:
             for key in await access.keys.list(include_revoked=include_revoked):
-                typer.echo(json.dumps(key.__dict__, default=str))
+                typer.echo(json.dumps(key.__dict__, default=_iso, ensure_ascii=False))
 
     asyncio.run(run())
 
