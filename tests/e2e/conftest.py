@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from tests.support import ServerProcess, bearer, delete_stream
 
 SERVICES = ["research", "scoring", "engagement", "agreement", "projections"]
+JWT_SECRET = "the-e2e-system-s-secret-for-people-s-tokens"
 
 
 @pytest_asyncio.fixture
@@ -50,6 +51,8 @@ async def system(
             "COALITION_SUBJECT_PREFIX": unique_prefix,
             "COALITION_RELAY_POLL_SECONDS": "0.5",
             "COALITION_LOG_FORMAT": "json",
+            "COALITION_JWT_SECRET": JWT_SECRET,
+            "COALITION_AUTH_CACHE_SECONDS": "0.5",
         },
         tmp_path / "server.log",
     )
