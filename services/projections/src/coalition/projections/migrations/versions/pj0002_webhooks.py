@@ -64,7 +64,9 @@ def upgrade() -> None:
         "webhook_deliveries",
         ["subscription_id", "partner_key", "status", "sequence"],
     )
-    op.create_index("ix_webhook_deliveries_due", "webhook_deliveries", ["status", "next_attempt_at"])
+    op.create_index(
+        "ix_webhook_deliveries_due", "webhook_deliveries", ["status", "next_attempt_at"]
+    )
     op.create_table(
         "webhook_attempts",
         sa.Column("id", Position, primary_key=True, autoincrement=True),
