@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest_asyncio
 import sqlalchemy as sa
+from structlog.testing import capture_logs
 
 from coalition.projections.adapters.tables import webhook_audit, webhook_deliveries
 from coalition.projections.service_layer import webhook_subscriptions
@@ -216,15 +217,22 @@ class WebhookContract:
             actor="key:other",
         )
 
-        first = await service.identified("p1")
-        opened = await service.engaged("p1")
-        await service.identified("p9", campaign_id="c3")  # nobody subscribed to c3
+        with capture_logs() as logs:
+            first = await service.identified("p1")
+            opened = await service.engaged("p1")
+            await service.identified("p9", campaign_id="c3")  # nobody subscribed to c3
 
-        async def arrived() -> list[Received] | None:
-            return receiver.requests if len(receiver.requests) >= 3 else None
+            async def arrived() -> list[Received] | None:
+                return receiver.requests if len(receiver.requests) >= 3 else None
 
-        await eventually(arrived)
-        await eventually(lambda: _settled(service, everything["id"], 2))
+            await eventually(arrived)
+            await eventually(lambda: _settled(service, everything["id"], 2))
+        assert any(entry["event"] == "webhooks.attempted" for entry in logs)
+        signatures = [r.headers["webhook-signature"] for r in receiver.requests]
+        for entry in logs:
+            text = str(entry)
+            assert "whsec_" not in text
+            assert not any(signature in text for signature in signatures)
 
         assert [r.event_id for r in receiver.delivered("identified")] == [str(first.event_id)]
         assert [r.event_id for r in receiver.delivered("everything")] == [

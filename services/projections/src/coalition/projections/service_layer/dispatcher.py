@@ -99,8 +99,16 @@ class Dispatcher:
 
     async def resign(self) -> None:
         if self._leadership is not None:
-            await self._leadership.close()  # ends the session, and the lock with it
-            self._leadership = None
+            # Closing only returns the connection to the pool, where the session (and a
+            # session lock) lives on: unlock explicitly. A crash ends the session instead.
+            try:
+                await self._leadership.execute(
+                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": self.lock_key}
+                )
+                await self._leadership.commit()
+            finally:
+                await self._leadership.close()
+                self._leadership = None
         self.is_leader = not self.is_postgres
 
     async def due(self, now: datetime) -> list[Due]:
