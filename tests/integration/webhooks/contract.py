@@ -345,6 +345,16 @@ class WebhookContract:
         finally:
             await down.stop()
 
+    async def test_a_new_delivery_wakes_the_dispatcher_before_its_next_poll(
+        self, url: str, nats_url: str, unique_prefix: str, tmp_path: Path, receiver: Receiver
+    ) -> None:
+        async with running(url, nats_url, unique_prefix, tmp_path, webhook_poll_seconds=3600) as (
+            service
+        ):
+            await service.subscribe(receiver.url("crm"), ["*"])
+            await service.identified("p1")
+            await eventually(lambda: _received(receiver, 1))
+
     async def test_an_event_received_twice_is_delivered_once(
         self, service: Running, receiver: Receiver
     ) -> None:

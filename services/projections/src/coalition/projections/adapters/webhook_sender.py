@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import httpx
 
 EXCERPT_CHARS = 200
+EXCERPT_BYTES = 4 * EXCERPT_CHARS
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,10 @@ class HttpSender:
     async def send(self, url: str, headers: dict[str, str], body: bytes) -> Outcome:
         started = time.monotonic()
         try:
-            response = await self._client.post(
-                url,
-                content=body,
-                headers={**headers, "content-type": "application/json"},
-            )
+            async with self._client.stream(
+                "POST", url, content=body, headers={**headers, "content-type": "application/json"}
+            ) as response:
+                excerpt = await _excerpt(response)
         except httpx.HTTPError as error:
             return Outcome(
                 status_code=None,
@@ -50,11 +50,22 @@ class HttpSender:
             status_code=response.status_code,
             error=None,
             duration_ms=_since(started),
-            response_excerpt=response.text[:EXCERPT_CHARS] or None,
+            response_excerpt=excerpt,
         )
 
     async def close(self) -> None:
         await self._client.aclose()
+
+
+async def _excerpt(response: httpx.Response) -> str | None:
+    """The start of the answer only: a receiver cannot make us read a huge body."""
+    received = b""
+    async for chunk in response.aiter_bytes():
+        received += chunk
+        if len(received) >= EXCERPT_BYTES:
+            break
+    text = received[:EXCERPT_BYTES].decode(errors="replace")[:EXCERPT_CHARS]
+    return text or None
 
 
 def _since(started: float) -> int:

@@ -138,7 +138,7 @@ async def page(
     if cursor is not None:
         query = query.where(webhook_deliveries.c.sequence > cursor)
     async with engine.connect() as conn:
-        rows = (await conn.execute(query)).all()[: limit + 1]
+        rows = (await conn.execute(query)).all()
         shown = rows[:limit]
         attempts: dict[str, list[Attempt]] = {row.id: [] for row in shown}
         if shown:
