@@ -95,11 +95,21 @@ class WebhookContract:
         assert changed.json()["event_types"] == ["*"]
         assert changed.json()["url"] == "https://crm.example/v2"
 
+        cleared = await client.patch(
+            f"/projections/webhooks/{webhook_id}", json={"description": None}, headers=HEADERS
+        )
+        assert cleared.json()["description"] is None
+        assert cleared.json()["version"] == 3
+        refused = await client.patch(
+            f"/projections/webhooks/{webhook_id}", json={"url": None}, headers=HEADERS
+        )
+        assert refused.status_code == 422
+
         rotated = await client.post(f"/projections/webhooks/{webhook_id}/secret", headers=HEADERS)
         assert rotated.status_code == 200
         assert rotated.json()["secret"].startswith("whsec_")
         assert rotated.json()["secret"] != body["secret"]
-        assert rotated.json()["version"] == 3
+        assert rotated.json()["version"] == 4
 
         deleted = await client.delete(f"/projections/webhooks/{webhook_id}", headers=HEADERS)
         assert deleted.status_code == 204
@@ -113,6 +123,7 @@ class WebhookContract:
             ).all()
         assert [(row.action, row.actor) for row in audit] == [
             ("created", "key:test"),
+            ("updated", "key:test"),
             ("updated", "key:test"),
             ("secret_rotated", "key:test"),
             ("deleted", "key:test"),
@@ -295,6 +306,23 @@ class WebhookContract:
             codes = [attempt["status_code"] for attempt in item["attempts"]]
             assert codes[-1] == 200 and set(codes[:-1]) == {500}
             assert item["attempts"][0]["response_excerpt"] == "not now"
+        # The log pages by cursor and filters by status.
+        paged: list[str] = []
+        cursor: str | None = None
+        while True:
+            params = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+            page = await service.client.get(
+                f"/projections/webhooks/{subscription['id']}/deliveries",
+                params=params,
+                headers=HEADERS,
+            )
+            paged += [item["id"] for item in page.json()["items"]]
+            cursor = page.json()["next_cursor"]
+            if cursor is None:
+                break
+        assert paged == [item["id"] for item in items]
+        assert len(await service.deliveries(subscription["id"], status="delivered")) == 5
+        assert await service.deliveries(subscription["id"], status="dead") == []
         # The same webhook-id on every attempt of one delivery.
         by_event: dict[str, set[str]] = {}
         for r in receiver.requests:
