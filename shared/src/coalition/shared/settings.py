@@ -4,7 +4,7 @@ SQLite files under the data folder and an embedded NATS server."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     consumer_max_deliver: int = Field(default=5, ge=1)
     consumer_backoff_seconds: list[float] = Field(default=[1.0, 5.0, 15.0, 30.0])
     consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
-    webhook_retry_seconds: list[float] = Field(
+    webhook_retry_seconds: list[Annotated[float, Field(ge=0)]] = Field(
         default=[5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
         description=(
             "Delays before each retry of a failed webhook delivery (the schedule Standard "

@@ -4,138 +4,32 @@ another campaign answers 404, naming another campaign 403."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from fastapi import APIRouter, Query, Request, Response
 
 from coalition.projections.domain.deliveries import ALL_EVENTS, Status
+from coalition.projections.entrypoints.webhook_models import (
+    AttemptOut,
+    DeliveryOut,
+    DeliveryPage,
+    IfMatch,
+    Redelivery,
+    Webhook,
+    WebhookChange,
+    WebhookCreate,
+    WebhookPage,
+    WebhookWithSecret,
+)
 from coalition.projections.service_layer import deliveries, webhook_subscriptions
 from coalition.projections.service_layer.deliveries import Delivery
 from coalition.projections.service_layer.webhook_subscriptions import Subscription
 from coalition.shared.contracts import catalogue
 from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
 from coalition.shared.web.deps import NOT_MODIFIED, EngineDep, conditional
-from coalition.shared.web.models import VISIBLE_TEXT, Identifier, RequestBody
 from coalition.shared.web.problems import InvalidInputError
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
-
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError("must be an http or https URL with a host")
-    return value
-
-
-WebhookUrl = Annotated[
-    str,
-    StringConstraints(min_length=8, max_length=2000, pattern=r"^https?://[^\s/?#@]+(/\S*)?$"),
-    AfterValidator(_http_url),
-]
-"""Where deliveries go: http or https (https in production), no credentials in the URL."""
-
-EventType = Annotated[
-    str, StringConstraints(min_length=1, max_length=200, pattern=r"^(\*|[A-Za-z][A-Za-z0-9]*)$")
-]
-Description = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=VISIBLE_TEXT)]
-EventTypes = Annotated[
-    list[EventType],
-    Field(
-        min_length=1,
-        max_length=100,
-        description='Event types to deliver (see docs/events.md), or `["*"]` for every one.',
-    ),
-]
-IfMatch = Annotated[
-    str | None,
-    Header(
-        description="ETag of the version being changed: 412 if it is no longer current.",
-        pattern=r'^(W/)?"?[0-9]{1,9}"?$',
-    ),
-]
-
-
-class WebhookCreate(RequestBody):
-    campaign_id: Identifier
-    url: WebhookUrl
-    event_types: EventTypes
-    description: Description | None = Field(
-        default=None, description="Why this subscription exists (who uses it, for what)."
-    )
-    enabled: bool = True
-
-
-class WebhookChange(RequestBody):
-    """Only the fields sent change; `description: null` clears the description."""
-
-    url: WebhookUrl | None = None
-    event_types: EventTypes | None = None
-    description: Description | None = None
-    enabled: bool | None = None
-
-
-class Webhook(BaseModel):
-    id: str
-    campaign_id: str
-    url: str
-    event_types: list[str]
-    description: str | None
-    enabled: bool
-    version: int
-    created_by: str
-    created_at: datetime
-    updated_by: str
-    updated_at: datetime
-
-
-class WebhookWithSecret(Webhook):
-    secret: str = Field(
-        description="`whsec_` + base64 key for verifying signatures. Shown only now: keep it."
-    )
-
-
-class WebhookPage(BaseModel):
-    items: list[Webhook]
-    next_cursor: str | None
-
-
-class AttemptOut(BaseModel):
-    attempted_at: datetime
-    status_code: int | None
-    error: str | None
-    duration_ms: int
-    response_excerpt: str | None
-    succeeded: bool
-
-
-class DeliveryOut(BaseModel):
-    id: str = Field(description="Also the `webhook-id` header, the same on every attempt.")
-    subscription_id: str
-    campaign_id: str
-    event_id: uuid.UUID
-    event_type: str
-    partner_key: str
-    status: Status
-    tries: int = Field(description="Failed attempts since it was recorded or redelivered.")
-    next_attempt_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    attempts: list[AttemptOut]
-
-
-class DeliveryPage(BaseModel):
-    items: list[DeliveryOut]
-    next_cursor: str | None
-
-
-class Redelivery(BaseModel):
-    delivery_id: str
-    status: Status
 
 
 def parse_if_match(if_match: str | None) -> int | None:
