@@ -130,6 +130,19 @@ class WebhookContract:
         ]
         assert all("whsec_" not in str(row.details) for row in audit)
 
+    async def test_a_retried_post_with_its_idempotency_key_creates_one_subscription(
+        self, service: Running
+    ) -> None:
+        body = {"campaign_id": "c1", "url": "https://crm.example/h", "event_types": ["*"]}
+        headers = {**HEADERS, "Idempotency-Key": "create-crm-hook-1"}
+        first = await service.client.post("/projections/webhooks", json=body, headers=headers)
+        second = await service.client.post("/projections/webhooks", json=body, headers=headers)
+        assert first.status_code == second.status_code == 201
+        assert second.headers["idempotent-replayed"] == "true"
+        assert second.json() == first.json()
+        listed = await service.client.get("/projections/webhooks", headers=HEADERS)
+        assert len(listed.json()["items"]) == 1
+
     async def test_another_campaigns_subscriptions_do_not_exist_for_the_caller(
         self, service: Running
     ) -> None:
