@@ -150,7 +150,7 @@ class WebhookContract:
         theirs, _ = await webhook_subscriptions.create(
             service.runtime.engine,
             campaign_id="c2",
-            url="https://other.example/hooks",
+            url="http://127.0.0.1:9/hooks",  # the discard port: refused at once
             event_types=["*"],
             description=None,
             enabled=True,
@@ -168,6 +168,17 @@ class WebhookContract:
                 method, path, headers=HEADERS, json={} if method == "PATCH" else None
             )
             assert response.status_code == 404, (method, path, response.text)
+        unknown = await client.post(
+            "/projections/webhooks/deliveries/msg_unknown/redeliver", headers=HEADERS
+        )
+        assert unknown.status_code == 404
+        await service.identified("p5", campaign_id="c2")
+        async with service.runtime.engine.connect() as conn:
+            their_delivery = (await conn.execute(sa.select(webhook_deliveries.c.id))).scalar_one()
+        hidden = await client.post(
+            f"/projections/webhooks/deliveries/{their_delivery}/redeliver", headers=HEADERS
+        )
+        assert hidden.status_code == 404
         forbidden = await client.post(
             "/projections/webhooks",
             json={"campaign_id": "c2", "url": "https://x.example/h", "event_types": ["*"]},

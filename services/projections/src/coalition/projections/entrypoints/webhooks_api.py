@@ -24,6 +24,7 @@ from coalition.projections.entrypoints.webhook_models import (
 from coalition.projections.service_layer import deliveries, webhook_subscriptions
 from coalition.projections.service_layer.deliveries import Delivery
 from coalition.projections.service_layer.webhook_subscriptions import Subscription
+from coalition.shared.access.principal import Principal
 from coalition.shared.contracts import catalogue
 from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
 from coalition.shared.web.deps import NOT_MODIFIED, EngineDep, conditional
@@ -79,6 +80,15 @@ Cursor = Annotated[
 ]
 
 
+def _campaigns(principal: Principal, campaign_id: str | None) -> frozenset[str] | None:
+    """What a list may show: the campaign named (403 unless the caller's), else every campaign
+    of the caller (None: all)."""
+    if campaign_id is None:
+        return principal.campaign_filter()
+    require_campaign(principal, campaign_id)
+    return frozenset({campaign_id})
+
+
 async def _visible_subscription(
     engine: EngineDep, principal: PrincipalDep, subscription_id: str
 ) -> Subscription:
@@ -117,11 +127,7 @@ async def list_webhooks(
         str | None, Query(max_length=100, description="`next_cursor` of the last page.")
     ] = None,
 ) -> WebhookPage:
-    if campaign_id is not None:
-        require_campaign(principal, campaign_id)
-        campaigns: frozenset[str] | None = frozenset({campaign_id})
-    else:
-        campaigns = principal.campaign_filter()
+    campaigns = _campaigns(principal, campaign_id)
     items, next_cursor = await webhook_subscriptions.page(
         engine, campaigns=campaigns, limit=limit, cursor=cursor
     )
@@ -139,11 +145,7 @@ async def dead_letters(
     limit: Limit = 100,
     cursor: Cursor = None,
 ) -> DeliveryPage:
-    if campaign_id is not None:
-        require_campaign(principal, campaign_id)
-        campaigns: frozenset[str] | None = frozenset({campaign_id})
-    else:
-        campaigns = principal.campaign_filter()
+    campaigns = _campaigns(principal, campaign_id)
     items, next_cursor = await deliveries.page(
         engine, campaigns=campaigns, status=Status.DEAD, limit=limit, cursor=_sequence(cursor)
     )
