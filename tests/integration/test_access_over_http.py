@@ -40,6 +40,9 @@ class World:
     reader: str  # a key of our campaign, reading only
     partner_id: str
     agreement_id: str
+    webhook_id: str
+    spare_webhook_id: str  # the one the insider may delete
+    delivery_id: str
 
     async def events(self) -> int:
         counts = [len(await runtime.store.read_all()) for runtime in self.system.runtimes.values()]
@@ -59,16 +62,22 @@ async def world(
         specs=select("all"),
         jwt_secret=JWT_SECRET,
         relay_poll_seconds=0.2,
+        webhook_retry_seconds=[0.05],
+        webhook_poll_seconds=0.1,
     ) as system:
         insider = await system.key_for(OURS)
         outsider = await system.key_for(THEIRS)
         reader = await system.key_for(OURS, scopes=("*:read",))
+        webhook_id, spare_webhook_id = [
+            await subscribe(system.client, insider, name) for name in ("crm", "spare")
+        ]
         created = await system.client.post(
             "/research/partners", json=partner_body(OURS), headers=bearer(insider)
         )
         assert created.status_code == 201, created.text
         partner_id = created.json()["partner_id"]
         await eventually(lambda: staged(system.client, partner_id))
+        delivery_id = await eventually(lambda: dead_delivery(system.client, webhook_id))
         drafted = await system.client.post(
             "/agreement/agreements", json=agreement_body(partner_id), headers=bearer(insider)
         )
@@ -78,7 +87,17 @@ async def world(
         )
         assert theirs.status_code == 201
         await eventually(lambda: staged(system.client, theirs.json()["partner_id"]))
-        yield World(system, insider, outsider, reader, partner_id, drafted.json()["agreement_id"])
+        yield World(
+            system,
+            insider,
+            outsider,
+            reader,
+            partner_id,
+            drafted.json()["agreement_id"],
+            webhook_id,
+            spare_webhook_id,
+            delivery_id,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +105,27 @@ def module_prefix() -> str:
     import uuid
 
     return f"a{uuid.uuid4().hex[:10]}"
+
+
+async def subscribe(client: httpx.AsyncClient, key: str, name: str) -> str:
+    """A webhook of our campaign to a port nobody listens on: its deliveries die at once."""
+    answer = await client.post(
+        "/projections/webhooks", json=webhook_body(name), headers=bearer(key)
+    )
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+async def dead_delivery(client: httpx.AsyncClient, webhook_id: str) -> str | None:
+    answer = await client.get(
+        f"/projections/webhooks/{webhook_id}/deliveries", params={"status": "dead"}
+    )
+    items = answer.json()["items"]
+    return str(items[0]["id"]) if items else None
+
+
+def webhook_body(name: str) -> dict[str, Any]:
+    return {"campaign_id": OURS, "url": f"http://127.0.0.1:9/{name}", "event_types": ["*"]}
 
 
 async def staged(client: httpx.AsyncClient, partner_id: str) -> dict[str, Any] | None:
@@ -123,6 +163,11 @@ class Case:
     request: Callable[[World], dict[str, Any]]
     outsider_gets: int
     insider_gets: int = 200
+    spare: bool = False  # acts on the spare webhook (deleting the main one would end the tests)
+
+
+OUR_CAMPAIGN = {"campaign_id": OURS}
+ENABLED = {"enabled": True}
 
 
 def nothing(_: World) -> dict[str, Any]:
@@ -161,13 +206,40 @@ CASES = [
     Case("GET", "/projections/partners/{partner_id}", nothing, 404),
     Case("GET", "/projections/partners/{partner_id}/timeline", nothing, 404),
     Case("POST", "/projections/rebuild", nothing, 403, 403),  # admins only
+    Case("POST", "/projections/webhooks", lambda w: {"json": webhook_body("more")}, 403, 201),
+    Case("GET", "/projections/webhooks", lambda w: {"params": {"campaign_id": OURS}}, 403),
+    Case(
+        "GET",
+        "/projections/webhooks/dead-letters",
+        lambda w: {"params": {"campaign_id": OURS}},
+        403,
+    ),
+    Case("POST", "/projections/webhooks/deliveries/{delivery_id}/redeliver", nothing, 404, 202),
+    Case("GET", "/projections/webhooks/{subscription_id}", nothing, 404),
+    Case(
+        "PATCH",
+        "/projections/webhooks/{subscription_id}",
+        lambda w: {"json": {"enabled": True}},
+        404,
+    ),
+    Case("DELETE", "/projections/webhooks/{subscription_id}", nothing, 404, 204, spare=True),
+    Case("POST", "/projections/webhooks/{subscription_id}/secret", nothing, 404),
+    Case("GET", "/projections/webhooks/{subscription_id}/deliveries", nothing, 404),
 ]
 
 
 def url(case: Case, world: World) -> str:
     return case.path.format(
-        campaign_id=OURS, partner_id=world.partner_id, agreement_id=world.agreement_id
+        campaign_id=OURS,
+        partner_id=world.partner_id,
+        agreement_id=world.agreement_id,
+        subscription_id=world.spare_webhook_id if case.spare else world.webhook_id,
+        delivery_id=world.delivery_id,
     )
+
+
+def key(case: Case) -> str:
+    return f"{case.method} {case.path}"
 
 
 async def ask(world: World, case: Case, key: str) -> httpx.Response:
@@ -191,8 +263,8 @@ async def test_a_key_of_another_campaign_can_neither_read_nor_change_its_data(
     world: World,
 ) -> None:
     before = await world.events()
-    answers = {case.path: (await ask(world, case, world.outsider)).status_code for case in CASES}
-    assert answers == {case.path: case.outsider_gets for case in CASES}
+    answers = {key(case): (await ask(world, case, world.outsider)).status_code for case in CASES}
+    assert answers == {key(case): case.outsider_gets for case in CASES}
     assert await world.events() == before  # nothing written by any refused request
     listing = await world.system.client.get("/projections/partners", headers=bearer(world.outsider))
     assert listing.status_code == 200
@@ -200,8 +272,8 @@ async def test_a_key_of_another_campaign_can_neither_read_nor_change_its_data(
 
 
 async def test_a_key_of_the_campaign_gets_through_on_every_endpoint(world: World) -> None:
-    answers = {case.path: (await ask(world, case, world.insider)).status_code for case in CASES}
-    assert answers == {case.path: case.insider_gets for case in CASES}
+    answers = {key(case): (await ask(world, case, world.insider)).status_code for case in CASES}
+    assert answers == {key(case): case.insider_gets for case in CASES}
     rebuilt = await world.system.client.post("/projections/rebuild")  # the admin key
     assert rebuilt.status_code == 200
 
@@ -209,7 +281,7 @@ async def test_a_key_of_the_campaign_gets_through_on_every_endpoint(world: World
 async def test_a_read_key_reads_but_cannot_write(world: World) -> None:
     for case in CASES:
         answer = await ask(world, case, world.reader)
-        if case.method == "GET":
+        if case.method in ("GET", "HEAD"):
             assert answer.status_code == 200, (case.path, answer.text)
         else:
             assert answer.status_code == 403, case.path

@@ -4,7 +4,7 @@ SQLite files under the data folder and an embedded NATS server."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +45,20 @@ class Settings(BaseSettings):
     consumer_max_deliver: int = Field(default=5, ge=1)
     consumer_backoff_seconds: list[float] = Field(default=[1.0, 5.0, 15.0, 30.0])
     consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
+    webhook_retry_seconds: list[Annotated[float, Field(ge=0)]] = Field(
+        default=[5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
+        description=(
+            "Delays before each retry of a failed webhook delivery (the schedule Standard "
+            "Webhooks recommends); after the last one the delivery is dead."
+        ),
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often the webhook dispatcher looks for due work."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="How long one webhook request may take."
+    )
+    webhook_batch_size: int = Field(default=50, ge=1)
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 beyond)."
     )

@@ -4,13 +4,19 @@ from pathlib import Path
 
 from coalition.projections.entrypoints.api import router
 from coalition.projections.entrypoints.subscribers import subscriptions
+from coalition.projections.entrypoints.webhooks_api import router as webhooks_router
+from coalition.projections.entrypoints.workers import dispatch_webhooks
 from coalition.shared.service import ServiceSpec
 
 service = ServiceSpec(
     name="projections",
     title="Projections",
-    description="Read models: partner list, audit timeline, review metrics, network map.",
-    routers=[router],
+    description=(
+        "Read models (partner list, audit timeline, review metrics, network map) and webhooks "
+        "to campaigns' CRMs, driven by the same events."
+    ),
+    routers=[router, webhooks_router],
     subscriptions=subscriptions,
     migrations=[Path(__file__).parent / "migrations" / "versions"],
+    workers=[dispatch_webhooks],
 )

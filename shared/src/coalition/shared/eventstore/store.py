@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, NoReturn
@@ -121,6 +121,12 @@ class StoreTransaction:
         self._store = store
         self._locked = False
         self.appended: list[RecordedEvent] = []
+        self.committed_callbacks: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once this transaction has committed (to wake a worker, say: before
+        the commit it would not see the rows yet). Not called on rollback."""
+        self.committed_callbacks.append(callback)
 
     async def _lock(self) -> None:
         if not self._locked and self._store.is_postgres:
@@ -302,6 +308,8 @@ class EventStore:
                 yield tx
         if tx.appended:
             self.notify()
+        for callback in tx.committed_callbacks:
+            callback()
 
     async def append(
         self,

@@ -1,5 +1,7 @@
 """The projections' tables: the copy of every event received (its own log, the source of any
-rebuild) and the read models derived from it."""
+rebuild), the read models derived from it, and the webhooks (subscriptions, their deliveries
+and every attempt, and the audit of changes to subscriptions). Webhook tables are not read
+models: a rebuild leaves them alone."""
 
 from __future__ import annotations
 
@@ -52,6 +54,79 @@ timeline_entries = sa.Table(
     sa.Column("correlation_id", sa.Uuid(), nullable=False),
     sa.UniqueConstraint("partner_id", "event_id", name="uq_timeline_partner_event"),
     sa.Index("ix_timeline_partner_time", "partner_id", "occurred_at"),
+)
+
+webhook_subscriptions = sa.Table(
+    "webhook_subscriptions",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("campaign_id", sa.String(100), nullable=False, index=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("event_types", sa.JSON(), nullable=False),
+    sa.Column("description", sa.String(500), nullable=True),
+    sa.Column("enabled", sa.Boolean(), nullable=False),
+    sa.Column("secret", sa.String(200), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("sequence", Position, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(40), nullable=False, unique=True),
+    sa.Column(
+        "subscription_id",
+        sa.String(40),
+        sa.ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("campaign_id", sa.String(100), nullable=False),
+    sa.Column("event_id", sa.Uuid(), nullable=False),
+    sa.Column("event_type", sa.String(200), nullable=False),
+    sa.Column("partner_key", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("tries", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", Timestamp, nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("subscription_id", "event_id", name="uq_webhook_delivery_event"),
+    sa.Index("ix_webhook_deliveries_order", "subscription_id", "partner_key", "status", "sequence"),
+    sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+)
+
+webhook_attempts = sa.Table(
+    "webhook_attempts",
+    metadata,
+    sa.Column("id", Position, primary_key=True, autoincrement=True),
+    sa.Column(
+        "delivery_id",
+        sa.String(40),
+        sa.ForeignKey("webhook_deliveries.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("attempted_at", Timestamp, nullable=False),
+    sa.Column("status_code", sa.Integer(), nullable=True),
+    sa.Column("error", sa.String(500), nullable=True),
+    sa.Column("duration_ms", sa.Integer(), nullable=False),
+    sa.Column("response_excerpt", sa.String(500), nullable=True),
+    sa.Column("succeeded", sa.Boolean(), nullable=False),
+)
+
+webhook_audit = sa.Table(
+    "webhook_audit",
+    metadata,
+    sa.Column("id", Position, primary_key=True, autoincrement=True),
+    sa.Column("subscription_id", sa.String(40), nullable=False, index=True),
+    sa.Column("campaign_id", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(50), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.Column("details", sa.JSON(), nullable=False),
 )
 
 READ_MODELS = [partner_list, timeline_entries]

@@ -14,6 +14,7 @@ from coalition.projections.adapters.tables import (
     timeline_entries,
 )
 from coalition.projections.domain import views
+from coalition.projections.service_layer import deliveries
 from coalition.shared.contracts import catalogue
 from coalition.shared.events.envelope import RecordedEvent
 from coalition.shared.eventstore.store import StoreTransaction, event_row, row_to_event
@@ -22,9 +23,11 @@ PAGE = 1000
 
 
 async def receive(event: RecordedEvent, tx: StoreTransaction) -> None:
-    """Live: keep our copy of the event, then project it, in the consumer's transaction."""
+    """Live: keep our copy of the event, project it and record its webhook deliveries, all in
+    the consumer's transaction. A rebuild replays `project` only: no webhook goes out twice."""
     position = await record(tx.connection, event)
     await project(tx.connection, event, position)
+    await deliveries.enqueue(event, tx)
 
 
 async def record(conn: AsyncConnection, event: RecordedEvent) -> int:
