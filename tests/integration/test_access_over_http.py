@@ -366,3 +366,13 @@ async def test_every_write_records_the_key_as_its_actor_and_no_credential_is_kep
         assert secret not in logged.out + logged.err  # ...without any credential
     everything = [e for r in world.system.runtimes.values() for e in await r.store.read_all()]
     assert not any(world.insider in str(e.metadata) + str(e.payload) for e in everything)
+
+
+async def test_a_path_no_service_matches_is_a_problem_too(world: World) -> None:
+    # A newline in an id escapes every service's mount: the root app answers, as a problem.
+    answer = await world.system.client.get("/projections/webhooks/a%0Ab")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"] == "application/problem+json"
+    wrong_method = await world.system.client.request("OPTIONS", "/projections/webhooks")
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["Allow"] == "GET, POST"  # every route at the path

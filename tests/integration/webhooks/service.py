@@ -24,7 +24,7 @@ from coalition.shared.messaging.publisher import JetStreamPublisher
 from coalition.shared.service import ServiceRuntime
 from coalition.shared.settings import Settings
 from coalition.shared.web.app import build_app
-from tests.support import bearer, delete_stream
+from tests.support import ADMIN_KEY, bearer, delete_stream
 
 CALLER_KEY = "coal_webhooks-suite-caller-key-for-campaign-c1"
 """The API key the suite's requests send: campaign c1, projections:write."""
@@ -139,7 +139,7 @@ async def running(
             stream_name=prefix,
             subject_prefix=prefix,
             data_dir=data_dir,
-            **settings,
+            **{"admin_key": ADMIN_KEY, **settings},
         ),
     )
     source_engine = create_engine(f"sqlite+aiosqlite:///{data_dir / 'source.db'}")

@@ -112,6 +112,8 @@ def build_app(specs: Sequence[ServiceSpec], settings: Settings) -> FastAPI:
             yield
 
     app = FastAPI(title="Coalition", version="0.1.0", lifespan=lifespan, redoc_url=None)
+    # A path no service mount matches (a newline in an id, say) is answered here: as a problem too.
+    install_problem_handlers(app)
 
     def whole_surface() -> dict[str, Any]:
         if app.openapi_schema is None:

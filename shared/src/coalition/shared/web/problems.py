@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from coalition.shared.events.envelope import ReasonRequiredError
 from coalition.shared.eventstore.errors import (
@@ -106,6 +107,23 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path: Starlette's 405 names only the first route
+    that matched the path, though a path often has one route per method. Asked of the routes
+    themselves, one method at a time (included routers hide their routes' methods)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+
+
 def _field(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in location)
 
@@ -195,6 +213,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         response = problem(error.status_code, str(error.detail), str(error.detail), "http", request)
         for name, value in (error.headers or {}).items():  # `Allow` on a 405, for instance
             response.headers[name] = value
+        if error.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
 
     @app.exception_handler(Exception)

@@ -9,8 +9,11 @@ from urllib.parse import urlsplit
 
 from fastapi import Header
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
+import coalition.shared.contracts  # noqa: F401  (registers every event type in the catalogue)
 from coalition.projections.domain.deliveries import Status
+from coalition.shared.events.catalogue import catalogue
 from coalition.shared.web.models import VISIBLE_TEXT, Identifier, RequestBody
 
 
@@ -23,14 +26,23 @@ def _http_url(value: str) -> str:
 
 WebhookUrl = Annotated[
     str,
-    StringConstraints(min_length=8, max_length=2000, pattern=r"^https?://[^\s/?#@]+(/\S*)?$"),
+    StringConstraints(
+        min_length=8,
+        max_length=2000,
+        # An ASCII host name or address (IDN as punycode), an optional port, visible ASCII after.
+        pattern=r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$",
+    ),
     AfterValidator(_http_url),
 ]
 """Where deliveries go: http or https (https in production), no credentials in the URL."""
 
+KNOWN_EVENT_TYPES = ["*", *sorted({event.event_type for event in catalogue})]
 EventType = Annotated[
-    str, StringConstraints(min_length=1, max_length=200, pattern=r"^(\*|[A-Za-z][A-Za-z0-9]*)$")
+    str,
+    StringConstraints(min_length=1, max_length=200, pattern=r"^(\*|[A-Za-z][A-Za-z0-9]*)$"),
+    Field(json_schema_extra={"enum": KNOWN_EVENT_TYPES}),
 ]
+"""An event type some service publishes, or `*`; the schema lists them (checked in the route)."""
 Description = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=VISIBLE_TEXT)]
 EventTypes = Annotated[
     list[EventType],
@@ -62,10 +74,12 @@ class WebhookCreate(RequestBody):
 class WebhookChange(RequestBody):
     """Only the fields sent change; `description: null` clears the description."""
 
-    url: WebhookUrl | None = None
-    event_types: EventTypes | None = None
+    # Absent means unchanged; null is refused (only `description` may be cleared), so the
+    # schema does not offer null for these.
+    url: WebhookUrl | SkipJsonSchema[None] = None
+    event_types: EventTypes | SkipJsonSchema[None] = None
     description: Description | None = None
-    enabled: bool | None = None
+    enabled: bool | SkipJsonSchema[None] = None
 
 
 class Webhook(BaseModel):
