@@ -10,8 +10,10 @@ later without a cross-campaign case fails here."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ import pytest_asyncio
 
 from coalition.shared.access.tokens import BearerTokens
 from coalition.shared.registry import select
+from tests.crm_standin.app import Crm
+from tests.crm_standin.server import serving
 from tests.integration.inprocess import Running, running
 from tests.support import ADMIN_KEY, bearer, eventually
 
@@ -30,6 +34,7 @@ OURS, THEIRS = "living-wage", "clean-air"
 TERMS = "The parties campaign together for a living wage in 2027."
 JWT_SECRET = "a-shared-secret-for-people-s-bearer-tokens"
 PUBLIC = {"/research/healthz", "/research/readyz"}
+CRM_KEY = "access-suite-crm-standin-key-0001"
 
 
 @dataclass
@@ -54,6 +59,29 @@ async def world(
     tmp_path_factory: pytest.TempPathFactory, nats_url: str, module_prefix: str
 ) -> AsyncIterator[World]:
     data: Path = tmp_path_factory.mktemp("access")
+    crm = Crm(CRM_KEY)
+    crm.seed(2, datetime(2026, 11, 1, tzinfo=UTC))
+    with serving(crm) as crm_url, pytest.MonkeyPatch.context() as env:
+        config = data / "crm.json"
+        config.write_text(json.dumps({"connectors": [crm_connector(crm_url)]}))
+        env.setenv("COALITION_CRM_CONFIG", str(config))
+        env.setenv("ACCESS_TEST_CRM_KEY", CRM_KEY)
+        async for world in _world(data, nats_url, module_prefix):
+            yield world
+
+
+def crm_connector(url: str) -> dict[str, Any]:
+    return {
+        "name": "civicrm",
+        "kind": "civicrm",
+        "base_url": url,
+        "secret_env": "ACCESS_TEST_CRM_KEY",
+        "campaign_id": OURS,
+        "fields": {"name": "organization_name"},
+    }
+
+
+async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator[World]:
     async with running(
         f"sqlite+aiosqlite:///{data}/{{service}}.db",
         nats_url,
@@ -225,6 +253,9 @@ CASES = [
     Case("DELETE", "/projections/webhooks/{subscription_id}", nothing, 404, 204, spare=True),
     Case("POST", "/projections/webhooks/{subscription_id}/secret", nothing, 404),
     Case("GET", "/projections/webhooks/{subscription_id}/deliveries", nothing, 404),
+    Case("POST", "/research/crm/connectors/{name}/imports", nothing, 403, 201),
+    Case("GET", "/research/crm/connectors/{name}/imports", nothing, 404),
+    Case("GET", "/research/crm/connectors", nothing, 200),  # lists only the caller's (tested)
 ]
 
 
@@ -235,6 +266,7 @@ def url(case: Case, world: World) -> str:
         agreement_id=world.agreement_id,
         subscription_id=world.spare_webhook_id if case.spare else world.webhook_id,
         delivery_id=world.delivery_id,
+        name="civicrm",
     )
 
 
@@ -266,6 +298,10 @@ async def test_a_key_of_another_campaign_can_neither_read_nor_change_its_data(
     answers = {key(case): (await ask(world, case, world.outsider)).status_code for case in CASES}
     assert answers == {key(case): case.outsider_gets for case in CASES}
     assert await world.events() == before  # nothing written by any refused request
+    connectors = await world.system.client.get(
+        "/research/crm/connectors", headers=bearer(world.outsider)
+    )
+    assert connectors.json() == []
     listing = await world.system.client.get("/projections/partners", headers=bearer(world.outsider))
     assert listing.status_code == 200
     assert {item["campaign_id"] for item in listing.json()["items"]} <= {THEIRS}

@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     )
     jwt_issuer: str | None = Field(default=None, description="Required `iss` of bearer tokens.")
     jwt_audience: str = Field(default="coalition", description="Required `aud` of bearer tokens.")
+    crm_config: Path | None = Field(
+        default=None,
+        description="JSON file of CRM connectors (research imports from them, writes back).",
+    )
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"
 

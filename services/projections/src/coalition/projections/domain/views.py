@@ -25,6 +25,8 @@ def partner_changes(event: RecordedEvent) -> PartnerChanges:
                     "kind": p["kind"],
                 }
             }
+        case "PartnerProfileUpdated":
+            return {p["partner_id"]: {"name": p["name"], "kind": p["kind"]}}
         case "PartnerScored":
             return {
                 p["partner_id"]: {
@@ -68,6 +70,10 @@ def summary(event: RecordedEvent) -> str:
     match event.event_type:
         case "PartnerIdentified":
             return f"{p['name']} ({p['kind']}) identified as a prospective partner"
+        case "PartnerProfileUpdated":
+            return f"profile updated: {p['name']} ({p['kind']})"
+        case "PartnerLinkedToCrm":
+            return f"linked to {p['connector']} record {p['external_id']}"
         case "PartnerScored":
             return f"scored {p['score']:.2f} under {p['model']} v{p['model_version']}"
         case "EngagementOpened":

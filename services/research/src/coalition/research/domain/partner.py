@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from coalition.shared.contracts.research import OrganisationKind, PartnerIdentified
+from coalition.shared.contracts.research import (
+    OrganisationKind,
+    PartnerIdentified,
+    PartnerLinkedToCrm,
+    PartnerProfileUpdated,
+)
 from coalition.shared.events.envelope import DomainEvent, RecordedEvent
 from coalition.shared.web.problems import DomainError, InvalidInputError
 
@@ -27,17 +32,82 @@ class Partner:
     country: str | None
     members: int | None
     version: int
+    crm_records: dict[str, str] = field(default_factory=dict)
+    """connector name -> the id of the CRM record that describes this partner."""
+
+    @property
+    def profile(self) -> Profile:
+        return Profile(self.name, self.kind, self.country, self.members)  # type: ignore[arg-type]
 
     @classmethod
     def from_history(cls, history: Sequence[RecordedEvent]) -> Partner | None:
         partner: Partner | None = None
         for event in history:
-            if event.event_type == "PartnerIdentified":
-                p = PartnerIdentified.model_validate(event.payload)
-                partner = cls(p.partner_id, p.campaign_id, p.name, p.kind, p.country, p.members, 0)
+            match event.event_type:
+                case "PartnerIdentified":
+                    p = PartnerIdentified.model_validate(event.payload)
+                    partner = cls(
+                        p.partner_id, p.campaign_id, p.name, p.kind, p.country, p.members, 0
+                    )
+                case "PartnerProfileUpdated" if partner is not None:
+                    u = PartnerProfileUpdated.model_validate(event.payload)
+                    partner = replace(
+                        partner, name=u.name, kind=u.kind, country=u.country, members=u.members
+                    )
+                case "PartnerLinkedToCrm" if partner is not None:
+                    link = PartnerLinkedToCrm.model_validate(event.payload)
+                    records = {**partner.crm_records, link.connector: link.external_id}
+                    partner = replace(partner, crm_records=records)
             if partner is not None:
-                partner = cls(**{**partner.__dict__, "version": event.stream_version})
+                partner = replace(partner, version=event.stream_version)
         return partner
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What an import compares: the organisation as its source describes it."""
+
+    name: str
+    kind: OrganisationKind
+    country: str | None
+    members: int | None
+
+
+def import_record(
+    history: Sequence[RecordedEvent],
+    *,
+    partner_id: str,
+    campaign_id: str,
+    connector: str,
+    external_id: str,
+    profile: Profile,
+) -> list[DomainEvent]:
+    """An organisation read from a CRM: identified and linked the first time, its profile
+    updated when it changed, nothing when it did not (so an import can run again safely)."""
+    partner = Partner.from_history(history)
+    if partner is None:
+        return [
+            *identify(
+                history,
+                partner_id=partner_id,
+                campaign_id=campaign_id,
+                name=profile.name,
+                kind=profile.kind,
+                country=profile.country,
+                members=profile.members,
+            ),
+            PartnerLinkedToCrm(
+                partner_id=partner_id,
+                campaign_id=campaign_id,
+                connector=connector,
+                external_id=external_id,
+            ),
+        ]
+    if partner.profile == profile:
+        return []
+    return [
+        PartnerProfileUpdated(partner_id=partner_id, campaign_id=campaign_id, **profile.__dict__)
+    ]
 
 
 def identify(

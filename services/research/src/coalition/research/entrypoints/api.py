@@ -32,6 +32,9 @@ class PartnerPublic(BaseModel):
     country: str | None
     members: int | None
     version: int
+    crm_records: dict[str, str] = Field(
+        description="Connector name -> the id of the CRM record describing this partner."
+    )
 
 
 class Recorded(BaseModel):

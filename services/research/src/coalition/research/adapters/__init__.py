@@ -1,0 +1,1 @@
+"""Research talks to the outside here: CRMs."""

@@ -1,0 +1,1 @@
+"""Connectors to campaigns' CRMs: configuration, and one client per CRM API."""

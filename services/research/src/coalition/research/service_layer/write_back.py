@@ -1,0 +1,58 @@
+"""Partner status back to the CRM record it came from: the stage when the pipeline entry opens,
+the score when it is scored, the agreement's status when drafted and in force. At least once
+(a failed write raises, and the consumer retries, then dead-letters); the values are absolute,
+so writing one twice does no harm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import structlog
+
+from coalition.research.adapters.crm.clients import client_for
+from coalition.research.adapters.crm.config import configured
+from coalition.research.domain import partner as model
+from coalition.research.service_layer.crm import status_values
+from coalition.shared.events.envelope import RecordedEvent
+from coalition.shared.eventstore.store import StoreTransaction
+
+log = structlog.get_logger(__name__)
+TIMEOUT_SECONDS = 10.0
+
+
+def status_of(fact: RecordedEvent) -> dict[str, dict[str, Any]]:
+    """partner id -> the status fields this event sets."""
+    p = fact.payload
+    match fact.event_type:
+        case "PartnerScored":
+            return {str(p["partner_id"]): {"score": p["score"]}}
+        case "EngagementOpened":
+            return {str(p["partner_id"]): {"stage": p["stage"]}}
+        case "AgreementDrafted":
+            return {str(party): {"agreement_status": "drafted"} for party in p["parties"]}
+        case "AgreementSigned":
+            return {str(party): {"agreement_status": "in_force"} for party in p["parties"]}
+    return {}
+
+
+async def write_status_back(fact: RecordedEvent, tx: StoreTransaction) -> None:
+    config = configured()
+    for partner_id, status in status_of(fact).items():
+        partner = model.Partner.from_history(await tx.read_stream(model.stream_id(partner_id)))
+        if partner is None:
+            continue
+        for name, external_id in partner.crm_records.items():
+            connector = config.get(name)
+            values = status_values(connector, status) if connector else {}
+            if connector is None or not values:
+                continue
+            async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as http:
+                await client_for(connector, http).write_back(external_id, values)
+            log.info(
+                "crm.written_back",
+                connector=name,
+                external_id=external_id,
+                fields=sorted(values),
+                event_type=fact.event_type,
+            )
