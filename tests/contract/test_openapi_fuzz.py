@@ -60,8 +60,10 @@ async def test_every_operation_answers_within_its_contract(nats_url: str, tmp_pa
                 "30",
                 "--seed",
                 "20261125",
+                # One worker: with two threads, CPython 3.11 trips over its own AST recursion
+                # counter while schemathesis compiles code (python/cpython#106905).
                 "--workers",
-                "2",
+                "1",
                 "--report-dir",
                 str(tmp_path / "schemathesis"),
             ],

@@ -15,6 +15,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,12 @@ from coalition.shared.contracts import catalogue
 from coalition.shared.contracts.agreement import AgreementDrafted, AgreementSigned, PartySigned
 from coalition.shared.contracts.asyncapi import _hoist, asyncapi_document, event_json_schemas
 from coalition.shared.contracts.engagement import EngagementOpened
-from coalition.shared.contracts.research import PartnerIdentified
+from coalition.shared.contracts.research import (
+    CrmImportCompleted,
+    PartnerIdentified,
+    PartnerLinkedToCrm,
+    PartnerProfileUpdated,
+)
 from coalition.shared.contracts.scoring import PartnerScored
 from coalition.shared.events.envelope import DomainEvent, Metadata, RecordedEvent
 from coalition.shared.messaging.cloudevents import event_subject, to_headers
@@ -37,6 +43,20 @@ DOC = Path(__file__).parents[2] / "docs" / "asyncapi.json"
 TERMS_HASH = "3" * 64
 
 SAMPLES: dict[str, DomainEvent] = {
+    "PartnerProfileUpdated": PartnerProfileUpdated(
+        partner_id="p-1", campaign_id="living-wage", name="Unite", kind="union", members=1
+    ),
+    "PartnerLinkedToCrm": PartnerLinkedToCrm(
+        partner_id="p-1", campaign_id="living-wage", connector="civicrm", external_id="42"
+    ),
+    "CrmImportCompleted": CrmImportCompleted(
+        connector="civicrm",
+        campaign_id="living-wage",
+        modified_through=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+        identified=12,
+        updated=1,
+        unchanged=3,
+    ),
     "PartnerIdentified": PartnerIdentified(
         partner_id="p1",
         campaign_id="c1",

@@ -3,6 +3,7 @@ input, the current version for a conflict, never a bare 500 with a stack trace."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import structlog
@@ -111,9 +112,21 @@ HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path: Starlette's 405 names only the first route
-    that matched the path, though a path often has one route per method. Asked of the routes
-    themselves, one method at a time (included routers hide their routes' methods)."""
+    """The methods the API documents for this path: Starlette's 405 names only the first route
+    that matched, though a path often has one route per method. Where two documented paths
+    match (`/webhooks/dead-letters` and `/webhooks/{id}`), the more literal one is meant."""
+    path: str = request.scope["path"]
+    root: str = request.scope.get("root_path", "")
+    path = path[len(root) :] if root and path.startswith(root) else path
+    paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
+    matching = [
+        (template.count("{"), template)
+        for template in paths
+        if re.fullmatch(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)), path)
+    ]
+    if matching:
+        operations = paths[min(matching)[1]]
+        return sorted(method.upper() for method in operations if method.upper() in HTTP_METHODS)
     routes = request.app.router.routes
     return [
         method
