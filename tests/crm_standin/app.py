@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 DATA = Path(__file__).parents[3] / "shared" / "data" / "irs-eo-dc.csv"
 KINDS = {"03": "ngo", "04": "advocacy_group", "05": "union", "06": "business_association"}
+PEOPLE = [("Maria", "Lopez"), ("John", "Okafor"), ("Aisha", "Khan"), ("Tom", "Berg"), ("Li", "Wei")]
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Organisation:
     kind: str
     city: str
     modified: datetime
+    contact: tuple[str, str]
     custom: dict[str, Any] = field(default_factory=dict)
 
 
@@ -60,6 +62,7 @@ class Crm:
                 kind=KINDS[row["SUBSECTION"]],
                 city=row["CITY"].title(),
                 modified=start + timedelta(minutes=number),
+                contact=PEOPLE[(number - 1) % len(PEOPLE)],
             )
 
     def touch(self, number: int, when: datetime, **changes: Any) -> None:
@@ -81,6 +84,16 @@ class Crm:
             **{f"Coalition.{k}": v for k, v in org.custom.items()},
         }
 
+    def civicrm_individual(self, org: Organisation) -> dict[str, Any]:
+        return {
+            "id": 1000 + org.id,
+            "contact_type": "Individual",
+            "display_name": " ".join(org.contact),
+            "job_title": "Campaigns lead",
+            "employer_id": org.id,
+            "modified_date": org.modified.strftime("%Y-%m-%d %H:%M:%S"),
+        }
+
     async def civicrm(self, request: Request) -> JSONResponse:
         if request.headers.get("x-civi-auth") != f"Bearer {self.key}":
             return JSONResponse({"error_code": 401, "error_message": "Unauthorized"}, 401)
@@ -96,8 +109,12 @@ class Crm:
             self.writes.append(("civicrm", str(number), values))
             return JSONResponse({"values": [self.civicrm_contact(org)], "count": 1})
         contacts = [self.civicrm_contact(org) for org in self.organisations.values()]
-        for name, operator, value in params.get("where", []):
-            if operator == "=":
+        contacts += [self.civicrm_individual(org) for org in self.organisations.values()]
+        for name, operator, *value_list in params.get("where", []):
+            value = value_list[0] if value_list else None
+            if operator == "IS NOT NULL":
+                contacts = [c for c in contacts if c.get(name) is not None]
+            elif operator == "=":
                 contacts = [c for c in contacts if c.get(name) == value]
             elif operator == ">=":
                 contacts = [c for c in contacts if str(c.get(name)) >= str(value)]
@@ -114,8 +131,8 @@ class Crm:
     def osdi_person(self, org: Organisation) -> dict[str, Any]:
         return {
             "identifiers": [f"action_network:{org.uuid}", f"civicrm:{org.id}"],
-            "given_name": "Coalition",
-            "family_name": "Contact",
+            "given_name": org.contact[0],
+            "family_name": org.contact[1],
             "modified_date": org.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "custom_fields": {"organization": org.name, "org_type": org.kind, **org.custom},
             "_links": {"self": {"href": f"/api/v2/people/{org.uuid}"}},

@@ -30,6 +30,7 @@ from coalition.shared.contracts.asyncapi import _hoist, asyncapi_document, event
 from coalition.shared.contracts.engagement import EngagementOpened
 from coalition.shared.contracts.research import (
     CrmImportCompleted,
+    KeyPersonRecorded,
     PartnerIdentified,
     PartnerLinkedToCrm,
     PartnerProfileUpdated,
@@ -45,6 +46,13 @@ TERMS_HASH = "3" * 64
 SAMPLES: dict[str, DomainEvent] = {
     "PartnerProfileUpdated": PartnerProfileUpdated(
         partner_id="p-1", campaign_id="living-wage", name="Unite", kind="union", members=1
+    ),
+    "KeyPersonRecorded": KeyPersonRecorded(
+        partner_id="p-1",
+        campaign_id="living-wage",
+        person_id="civicrm:1001",
+        name="Maria Lopez",
+        role="Campaigns lead",
     ),
     "PartnerLinkedToCrm": PartnerLinkedToCrm(
         partner_id="p-1", campaign_id="living-wage", connector="civicrm", external_id="42"

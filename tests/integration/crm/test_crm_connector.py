@@ -31,6 +31,11 @@ CONNECTORS: list[dict[str, Any]] = [
         "secret_env": "TEST_CRM_KEY",
         "campaign_id": "living-wage",
         "fields": {"name": "organization_name", "kind": "Coalition.org_type"},
+        "contact_fields": {
+            "name": "display_name",
+            "role": "job_title",
+            "organisation": "employer_id",
+        },
         "write_back": {"score": "Coalition.score", "stage": "Coalition.stage"},
     },
     {
@@ -39,6 +44,7 @@ CONNECTORS: list[dict[str, Any]] = [
         "secret_env": "TEST_CRM_KEY",
         "campaign_id": "living-wage",
         "fields": {"name": "custom_fields.organization", "kind": "custom_fields.org_type"},
+        "contact_fields": {"name": "given_name"},
         "write_back": {"score": "custom_fields.coalition_score", "stage": "coalition_stage"},
     },
     {
@@ -108,6 +114,7 @@ async def test_an_import_is_incremental_and_idempotent_on_external_ids(
     standin, _ = crm
     first = await run_import(system, connector)
     assert (first["identified"], first["updated"], first["unchanged"]) == (5, 0, 0)
+    assert first["people"] == (0 if connector == "generic" else 5)
     names = await partner_names(system)
     assert sorted(names.values()) == sorted(o.name for o in standin.organisations.values())
 
@@ -130,12 +137,26 @@ async def test_an_import_is_incremental_and_idempotent_on_external_ids(
     assert [item["identified"] for item in history.json()["items"]][:1] == [5]
 
 
-async def test_a_partner_shows_the_crm_record_it_came_from(system: Running) -> None:
-    await run_import(system, "civicrm")
-    [partner_id, *_] = list(await partner_names(system))
-    partner = (await system.client.get(f"/research/partners/{partner_id}")).json()
-    assert list(partner["crm_records"]) == ["civicrm"]
-    assert partner["kind"] in {"ngo", "advocacy_group", "union", "business_association"}
+async def test_a_partner_shows_its_crm_record_and_the_people_who_speak_for_it(
+    system: Running, crm: tuple[Crm, str]
+) -> None:
+    standin, _ = crm
+    first = await run_import(system, "civicrm")
+    assert first["people"] == 5  # one contact per organisation, by employer_id
+    for partner_id, name in (await partner_names(system)).items():
+        partner = (await system.client.get(f"/research/partners/{partner_id}")).json()
+        org = next(o for o in standin.organisations.values() if o.name == name)
+        assert partner["crm_records"] == {"civicrm": str(org.id)}
+        assert partner["kind"] == org.kind
+        assert partner["key_people"] == [
+            {
+                "person_id": f"civicrm:{1000 + org.id}",
+                "name": " ".join(org.contact),
+                "role": "Campaigns lead",
+            }
+        ]
+    again = await run_import(system, "civicrm")
+    assert again["people"] == 0  # the same people: nothing recorded twice
 
 
 async def test_a_refusing_crm_is_a_502_and_nothing_is_written(

@@ -63,6 +63,19 @@ class PartnerLinkedToCrm(DomainEvent):
     external_id: str = Field(max_length=200, description="The record's id in that CRM.")
 
 
+class KeyPersonRecorded(DomainEvent):
+    """A person who speaks for the partner, from a CRM contact: who and in what role, nothing
+    more (no address, phone or e-mail). Recorded again when either changes."""
+
+    service = "research"
+
+    partner_id: str = Field(description="The partner the person speaks for.")
+    campaign_id: str = Field(description="The campaign that considers the partner.")
+    person_id: str = Field(max_length=300, description="`<connector>:<contact id>`: stable.")
+    name: str = Field(min_length=1, max_length=300, description="The person's name.")
+    role: str | None = Field(default=None, max_length=300, description="Their role or title.")
+
+
 class CrmImportCompleted(DomainEvent):
     """An import from a CRM finished; the next one asks only for records modified since
     `modified_through`."""
@@ -77,6 +90,13 @@ class CrmImportCompleted(DomainEvent):
     identified: int = Field(ge=0, description="Organisations new to the campaign.")
     updated: int = Field(ge=0, description="Known organisations whose profile changed.")
     unchanged: int = Field(ge=0, description="Known organisations with nothing new.")
+    people: int = Field(default=0, ge=0, description="Key people recorded or changed.")
 
 
-__all__ = ["CrmImportCompleted", "PartnerIdentified", "PartnerLinkedToCrm", "PartnerProfileUpdated"]
+__all__ = [
+    "CrmImportCompleted",
+    "KeyPersonRecorded",
+    "PartnerIdentified",
+    "PartnerLinkedToCrm",
+    "PartnerProfileUpdated",
+]

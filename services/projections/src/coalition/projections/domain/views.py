@@ -72,6 +72,8 @@ def summary(event: RecordedEvent) -> str:
             return f"{p['name']} ({p['kind']}) identified as a prospective partner"
         case "PartnerProfileUpdated":
             return f"profile updated: {p['name']} ({p['kind']})"
+        case "KeyPersonRecorded":
+            return f"key person: {p['name']}" + (f", {p['role']}" if p.get("role") else "")
         case "PartnerLinkedToCrm":
             return f"linked to {p['connector']} record {p['external_id']}"
         case "PartnerScored":

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from coalition.shared.contracts.research import (
+    KeyPersonRecorded,
     OrganisationKind,
     PartnerIdentified,
     PartnerLinkedToCrm,
@@ -34,6 +35,8 @@ class Partner:
     version: int
     crm_records: dict[str, str] = field(default_factory=dict)
     """connector name -> the id of the CRM record that describes this partner."""
+    key_people: dict[str, KeyPerson] = field(default_factory=dict)
+    """person id -> who speaks for the partner."""
 
     @property
     def profile(self) -> Profile:
@@ -54,6 +57,13 @@ class Partner:
                     partner = replace(
                         partner, name=u.name, kind=u.kind, country=u.country, members=u.members
                     )
+                case "KeyPersonRecorded" if partner is not None:
+                    person = KeyPersonRecorded.model_validate(event.payload)
+                    people = {
+                        **partner.key_people,
+                        person.person_id: KeyPerson(person.name, person.role),
+                    }
+                    partner = replace(partner, key_people=people)
                 case "PartnerLinkedToCrm" if partner is not None:
                     link = PartnerLinkedToCrm.model_validate(event.payload)
                     records = {**partner.crm_records, link.connector: link.external_id}
@@ -61,6 +71,31 @@ class Partner:
             if partner is not None:
                 partner = replace(partner, version=event.stream_version)
         return partner
+
+
+@dataclass(frozen=True)
+class KeyPerson:
+    name: str
+    role: str | None
+
+
+def record_key_person(
+    history: Sequence[RecordedEvent], *, person_id: str, person: KeyPerson
+) -> list[DomainEvent]:
+    """A contact of a known partner, recorded when new or changed; none for an unknown partner
+    (the import skips a contact of an organisation it did not import)."""
+    partner = Partner.from_history(history)
+    if partner is None or partner.key_people.get(person_id) == person:
+        return []
+    return [
+        KeyPersonRecorded(
+            partner_id=partner.partner_id,
+            campaign_id=partner.campaign_id,
+            person_id=person_id,
+            name=person.name,
+            role=person.role,
+        )
+    ]
 
 
 @dataclass(frozen=True)

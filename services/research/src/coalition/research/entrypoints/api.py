@@ -35,6 +35,13 @@ class PartnerPublic(BaseModel):
     crm_records: dict[str, str] = Field(
         description="Connector name -> the id of the CRM record describing this partner."
     )
+    key_people: list[KeyPersonPublic] = Field(description="Who speaks for the partner.")
+
+
+class KeyPersonPublic(BaseModel):
+    person_id: str
+    name: str
+    role: str | None
 
 
 class Recorded(BaseModel):
@@ -76,4 +83,8 @@ async def get_partner(
     partner = await handlers.get_partner(store, partner_id)
     visible(principal, partner.campaign_id, NotFoundError(f"partner {partner_id} not found"))
     response.headers["ETag"] = f'"{partner.version}"'
-    return PartnerPublic(**partner.__dict__)
+    people = [
+        KeyPersonPublic(person_id=person_id, name=person.name, role=person.role)
+        for person_id, person in sorted(partner.key_people.items())
+    ]
+    return PartnerPublic(**{**partner.__dict__, "key_people": people})

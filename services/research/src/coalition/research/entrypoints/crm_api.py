@@ -42,6 +42,7 @@ class ImportOut(BaseModel):
     updated: int
     unchanged: int
     skipped: int
+    people: int
     modified_through: datetime | None
 
 

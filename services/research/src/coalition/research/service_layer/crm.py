@@ -57,12 +57,28 @@ def profile_of(record: CrmRecord, connector: Connector) -> model.Profile | None:
     )
 
 
+def key_person_of(record: CrmRecord, connector: Connector) -> tuple[str, model.KeyPerson] | None:
+    """(the organisation's record id, the person) a contact describes, by the mapping."""
+    mapping = connector.contact_fields
+    name = str(dotted(record.fields, mapping.get("name", "")) or "").strip()[:300]
+    organisation = (
+        dotted(record.fields, mapping["organisation"])
+        if "organisation" in mapping
+        else record.external_id
+    )
+    if not name or organisation in (None, ""):
+        return None
+    role = dotted(record.fields, mapping["role"]) if "role" in mapping else None
+    return str(organisation), model.KeyPerson(name, str(role)[:300] if role else None)
+
+
 @dataclass(frozen=True)
 class ImportResult:
     identified: int
     updated: int
     unchanged: int
     skipped: int
+    people: int
     modified_through: datetime | None
 
 
@@ -77,7 +93,8 @@ async def import_organisations(
     previous = await last_import(store, connector)
     since = previous.modified_through if previous else None
     records = await client.organisations(since)  # all of them before anything is written
-    counts = {"identified": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+    contacts = await client.contacts(since) if connector.contact_fields else []
+    counts = {"identified": 0, "updated": 0, "unchanged": 0, "skipped": 0, "people": 0}
     for record in records:
         profile = profile_of(record, connector)
         if profile is None:
@@ -100,7 +117,22 @@ async def import_organisations(
             "identified" if "PartnerIdentified" in kinds else "updated" if kinds else "unchanged"
         )
         counts[outcome] += 1
-    times = [r.modified for r in records if r.modified is not None]
+    for contact in contacts:
+        found = key_person_of(contact, connector)
+        if found is None:
+            continue
+        organisation, person = found
+        partner_id = partner_id_for(connector, organisation)
+        decide = partial(
+            model.record_key_person,
+            person_id=f"{connector.name}:{contact.external_id}",
+            person=person,
+        )
+        recorded = await execute(
+            store, model.stream_id(partner_id), model.STREAM_TYPE, decide, metadata
+        )
+        counts["people"] += len(recorded)
+    times = [r.modified for r in [*records, *contacts] if r.modified is not None]
     through = max([*times, *([since] if since else [])], default=None)
     done = CrmImportCompleted(
         connector=connector.name,
@@ -109,6 +141,7 @@ async def import_organisations(
         identified=counts["identified"],
         updated=counts["updated"],
         unchanged=counts["unchanged"],
+        people=counts["people"],
     )
     stream = import_stream(connector)
     for _ in range(3):  # another import may have finished meanwhile: both are true

@@ -41,11 +41,18 @@ class CrmRecord:
 class CrmClient(Protocol):
     async def organisations(self, since: datetime | None) -> list[CrmRecord]: ...
 
+    async def contacts(self, since: datetime | None) -> list[CrmRecord]:
+        """People linked to organisations, modified since `since`."""
+        ...
+
     async def write_back(self, external_id: str, values: Mapping[str, Any]) -> None: ...
 
 
 def dotted(document: Any, path: str) -> Any:
-    """`a.b.c` of nested objects, or None where any step is missing."""
+    """`a.b.c` of nested objects, or None where any step is missing. A key that itself holds
+    dots (CiviCRM's `Group.field` custom fields, flat in its answers) is taken whole first."""
+    if isinstance(document, Mapping) and path in document:
+        return document[path]
     for step in path.split("."):
         if not isinstance(document, Mapping):
             return None
@@ -95,10 +102,21 @@ class CiviCrm:
         return await _checked(answer, self.connector)
 
     async def organisations(self, since: datetime | None) -> list[CrmRecord]:
-        where: list[list[Any]] = [["contact_type", "=", "Organization"]]
+        fields = self.connector.fields.values()
+        return await self._contacts([["contact_type", "=", "Organization"]], fields, since)
+
+    async def contacts(self, since: datetime | None) -> list[CrmRecord]:
+        """Individuals with an employer: the people who speak for organisations."""
+        fields = self.connector.contact_fields.values()
+        where = [["contact_type", "=", "Individual"], ["employer_id", "IS NOT NULL"]]
+        return await self._contacts(where, fields, since)
+
+    async def _contacts(
+        self, where: list[list[Any]], fields: Any, since: datetime | None
+    ) -> list[CrmRecord]:
         if since is not None:
-            where.append(["modified_date", ">=", since.strftime("%Y-%m-%d %H:%M:%S")])
-        select = sorted({"id", "modified_date", *self.connector.fields.values()})
+            where = [*where, ["modified_date", ">=", since.strftime("%Y-%m-%d %H:%M:%S")]]
+        select = sorted({"id", "modified_date", *fields})
         records: list[CrmRecord] = []
         for page in range(MAX_PAGES):
             body = await self._call(
@@ -160,6 +178,10 @@ class ActionNetwork:
             url = dotted(body, "_links.next.href")
         return records
 
+    async def contacts(self, since: datetime | None) -> list[CrmRecord]:
+        """An Action Network record is a person: the one who speaks for the organisation."""
+        return await self.organisations(since)
+
     async def write_back(self, external_id: str, values: Mapping[str, Any]) -> None:
         custom = {name.removeprefix("custom_fields."): value for name, value in values.items()}
         answer = await self.http.put(
@@ -203,6 +225,9 @@ class GenericRest:
                 )
             url = dotted(body, self.api.next_link) if self.api.next_link else None
         return records
+
+    async def contacts(self, since: datetime | None) -> list[CrmRecord]:
+        return []  # the generic mapping reads organisations only
 
     async def write_back(self, external_id: str, values: Mapping[str, Any]) -> None:
         body: dict[str, Any] = {}

@@ -14,6 +14,7 @@ from coalition.shared.contracts.research import OrganisationKind
 
 PartnerField = Literal["name", "kind", "country", "members"]
 StatusField = Literal["stage", "score", "agreement_status"]
+ContactField = Literal["name", "role", "organisation"]
 
 
 class GenericApi(BaseModel):
@@ -47,6 +48,13 @@ class Connector(BaseModel):
     )
     default_kind: OrganisationKind = Field(
         default="advocacy_group", description="The kind when the CRM says none we know."
+    )
+    contact_fields: dict[ContactField, str] = Field(
+        default_factory=dict,
+        description=(
+            "Key people: contact field -> CRM field; `organisation` names the organisation's "
+            "record id (CiviCRM `employer_id`). Empty: contacts are not imported."
+        ),
     )
     write_back: dict[StatusField, str] = Field(
         default_factory=dict, description="Partner status -> the CRM field it is written to."
