@@ -25,7 +25,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-DATA = Path(__file__).parents[3] / "shared" / "data" / "irs-eo-dc.csv"
+DATA = Path(__file__).parent / "organisations.csv"
+"""24 real organisations registered in Washington DC: an extract of the IRS Exempt Organizations
+Business Master File (US federal public data, 2020), as published in
+goodsystem-org/irs-tax-exemption-organization-data (`eo_dc.csv`)."""
 KINDS = {"03": "ngo", "04": "advocacy_group", "05": "union", "06": "business_association"}
 PEOPLE = [("Maria", "Lopez"), ("John", "Okafor"), ("Aisha", "Khan"), ("Tom", "Berg"), ("Li", "Wei")]
 
@@ -53,7 +56,7 @@ class Crm:
         """`count` real DC organisations, one of each IRS subsection in turn."""
         with DATA.open(newline="") as source:
             rows = [row for row in csv.DictReader(source) if row["SUBSECTION"] in KINDS]
-        picked = [rows[i * 97 % len(rows)] for i in range(count)]
+        picked = rows[:count]
         for number, row in enumerate(picked, start=1):
             self.organisations[number] = Organisation(
                 id=number,
