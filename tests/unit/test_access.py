@@ -13,7 +13,8 @@ from starlette.datastructures import Headers
 from coalition.shared.access.principal import Principal, parse_campaigns, parse_scopes
 from coalition.shared.access.rate_limit import RateLimitDecision, window_of
 from coalition.shared.access.tokens import BearerTokens
-from coalition.shared.web.authn import credential_of, route_path
+from coalition.shared.web.authn import credential_of
+from coalition.shared.web.problems import route_path
 
 SERVICES = ["research", "agreement"]
 SECRET = "a-shared-secret-for-bearer-tokens-in-tests"

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from coalition.shared.access.control import AccessControl
 from coalition.shared.access.principal import Access, Principal
 from coalition.shared.web.auth import PRINCIPAL_STATE
-from coalition.shared.web.problems import problem
+from coalition.shared.web.problems import problem, route_path
 
 PUBLIC_PATHS = frozenset(
     {"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
@@ -35,13 +35,6 @@ def credential_of(headers: Headers) -> str | None:
             return value.strip()
         return None
     return headers.get(API_KEY_HEADER.lower()) or None
-
-
-def route_path(scope: Scope) -> str:
-    """The path inside this service (without the `/<service>` mount prefix)."""
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    return path[len(root) :] if root and path.startswith(root) else path
 
 
 class AuthMiddleware:

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from starlette.types import Scope
 
 from coalition.shared.events.envelope import ReasonRequiredError
 from coalition.shared.eventstore.errors import (
@@ -111,13 +112,18 @@ def problem(
 HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
+def route_path(scope: Scope) -> str:
+    """The path inside this service (without the `/<service>` mount prefix)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
 def allowed_methods(request: Request) -> list[str]:
     """The methods the API documents for this path: Starlette's 405 names only the first route
     that matched, though a path often has one route per method. Where two documented paths
     match (`/webhooks/dead-letters` and `/webhooks/{id}`), the more literal one is meant."""
-    path: str = request.scope["path"]
-    root: str = request.scope.get("root_path", "")
-    path = path[len(root) :] if root and path.startswith(root) else path
+    path = route_path(request.scope)
     paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
     matching = [
         (template.count("{"), template)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from coalition.agreement.domain.agreement import Agreement
@@ -12,22 +10,11 @@ from coalition.agreement.service_layer import handlers
 from coalition.shared.access.principal import Principal
 from coalition.shared.eventstore.store import EventStore
 from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
-from coalition.shared.web.deps import ContextDep, StoreDep
+from coalition.shared.web.deps import ContextDep, IfMatch, StoreDep, parse_if_match
 from coalition.shared.web.models import Identifier, Name, Reason, RequestBody, Text
-from coalition.shared.web.problems import InvalidInputError, NotFoundError
+from coalition.shared.web.problems import NotFoundError
 
 router = APIRouter(tags=["agreements"])
-
-
-def parse_if_match(if_match: str | None) -> int | None:
-    if if_match is None:
-        return None
-    try:
-        return int(if_match.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise InvalidInputError(
-            "If-Match must be an ETag this service issued", field="header.if-match"
-        ) from None
 
 
 class AgreementCreate(RequestBody):
@@ -106,14 +93,7 @@ async def sign_agreement(
     context: ContextDep,
     principal: PrincipalDep,
     response: Response,
-    if_match: Annotated[
-        str | None,
-        Header(
-            description="ETag of the version being signed: 412 if it is no longer current.",
-            # RFC 9110 quotes ETags; bare numbers are accepted too, as many clients send them.
-            pattern=r'^(W/)?"?[0-9]{1,9}"?$',
-        ),
-    ] = None,
+    if_match: IfMatch = None,
 ) -> AgreementPublic:
     state = await _visible_agreement(store, principal, agreement_id)
     await handlers.sign_agreement(

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Header
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
@@ -50,13 +49,6 @@ EventTypes = Annotated[
         min_length=1,
         max_length=100,
         description='Event types to deliver (see docs/events.md), or `["*"]` for every one.',
-    ),
-]
-IfMatch = Annotated[
-    str | None,
-    Header(
-        description="ETag of the version being changed: 412 if it is no longer current.",
-        pattern=r'^(W/)?"?[0-9]{1,9}"?$',
     ),
 ]
 

@@ -13,7 +13,6 @@ from coalition.projections.entrypoints.webhook_models import (
     AttemptOut,
     DeliveryOut,
     DeliveryPage,
-    IfMatch,
     Redelivery,
     Webhook,
     WebhookChange,
@@ -27,21 +26,10 @@ from coalition.projections.service_layer.webhook_subscriptions import Subscripti
 from coalition.shared.access.principal import Principal
 from coalition.shared.contracts import catalogue
 from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
-from coalition.shared.web.deps import NOT_MODIFIED, EngineDep, conditional
+from coalition.shared.web.deps import NOT_MODIFIED, EngineDep, IfMatch, conditional, parse_if_match
 from coalition.shared.web.problems import InvalidInputError
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
-
-
-def parse_if_match(if_match: str | None) -> int | None:
-    if if_match is None:
-        return None
-    try:
-        return int(if_match.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise InvalidInputError(
-            "If-Match must be an ETag this service issued", field="header.if-match"
-        ) from None
 
 
 def _known_types(event_types: list[str]) -> list[str]:
