@@ -39,6 +39,7 @@ from coalition.shared.contracts.scoring import PartnerScored
 from coalition.shared.events.envelope import DomainEvent, Metadata, RecordedEvent
 from coalition.shared.messaging.cloudevents import event_subject, to_headers
 from tests.unit.domain.histories import OCCURRED_AT, recorded
+from tests.unit.research_samples import RESEARCH_SAMPLES
 
 DOC = Path(__file__).parents[2] / "docs" / "asyncapi.json"
 TERMS_HASH = "3" * 64
@@ -82,6 +83,7 @@ SAMPLES: dict[str, DomainEvent] = {
         model_version=1,
         inputs=[str(uuid.uuid4())],
     ),
+    **RESEARCH_SAMPLES,
     "EngagementOpened": EngagementOpened(
         engagement_id="c1.p1",
         partner_id="p1",

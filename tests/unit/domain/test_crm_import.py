@@ -4,16 +4,17 @@ once, updates its profile only when it changed, and a contact is recorded once p
 from __future__ import annotations
 
 from coalition.research.domain.partner import (
+    CrmProfile,
     KeyPerson,
     Partner,
-    Profile,
     import_record,
-    record_key_person,
 )
+from coalition.research.domain.partner import record_crm_contact as record_key_person
+from coalition.shared.contracts.research import Profile
 from coalition.shared.events.envelope import DomainEvent, RecordedEvent
 from tests.unit.domain.histories import recorded
 
-UNITE = Profile(name="Unite", kind="union", country="GB", members=1_000_000)
+UNITE = CrmProfile(name="Unite", kind="union", country="GB", members=1_000_000)
 
 
 def history_of(*batches: list[DomainEvent]) -> list[RecordedEvent]:
@@ -21,7 +22,7 @@ def history_of(*batches: list[DomainEvent]) -> list[RecordedEvent]:
     return [recorded(event, version) for version, event in enumerate(events, start=1)]
 
 
-def imported(history: list[RecordedEvent], profile: Profile = UNITE) -> list[DomainEvent]:
+def imported(history: list[RecordedEvent], profile: CrmProfile = UNITE) -> list[DomainEvent]:
     return import_record(
         history,
         partner_id="p1",
@@ -37,17 +38,23 @@ def test_a_new_record_identifies_and_links_the_partner() -> None:
     assert [event.event_type for event in first] == ["PartnerIdentified", "PartnerLinkedToCrm"]
     partner = Partner.from_history(history_of(first))
     assert partner is not None
-    assert partner.crm_records == {"civicrm": "42"} and partner.profile == UNITE
+    assert partner.crm_records == {"civicrm": "42"} and partner.profile == Profile.model_validate(
+        UNITE.__dict__
+    )
 
 
 def test_the_same_record_again_decides_nothing_and_a_changed_one_an_update() -> None:
     history = history_of(imported([]))
     assert imported(history) == []
-    renamed = Profile(name="Unite the Union", kind="union", country="GB", members=1_200_000)
+    renamed = CrmProfile(name="Unite the Union", kind="union", country="GB", members=1_200_000)
     [update] = imported(history, renamed)
     assert update.event_type == "PartnerProfileUpdated"
     partner = Partner.from_history(history_of(imported([]), [update]))
-    assert partner is not None and partner.profile == renamed and partner.version == 3
+    assert (
+        partner is not None
+        and partner.profile == Profile.model_validate(renamed.__dict__)
+        and partner.version == 3
+    )
 
 
 def test_a_contact_is_recorded_once_per_change_and_never_for_an_unknown_partner() -> None:

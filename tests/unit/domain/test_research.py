@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coalition.research.domain.partner import STREAM_TYPE, Partner, identify, stream_id
-from coalition.shared.contracts.research import PartnerIdentified
+from coalition.shared.contracts.research import PartnerIdentified, Profile
 from coalition.shared.events.envelope import RecordedEvent
 from coalition.shared.web.problems import DomainError, InvalidInputError
 from tests.unit.domain.histories import recorded
@@ -41,10 +41,12 @@ def test_identify_on_an_empty_stream_emits_one_partner_identified() -> None:
         [],
         partner_id="p1",
         campaign_id="c1",
-        name="Unite",
-        kind="union",
-        country="GB",
-        members=1_000_000,
+        profile=Profile(
+            name="Unite",
+            kind="union",
+            country="GB",
+            members=1_000_000,
+        ),
     )
 
     assert events == [identified()]
@@ -55,10 +57,12 @@ def test_identify_strips_the_name() -> None:
         [],
         partner_id="p1",
         campaign_id="c1",
-        name="  Friends of the Earth \n",
-        kind="ngo",
-        country=None,
-        members=None,
+        profile=Profile(
+            name="  Friends of the Earth \n",
+            kind="ngo",
+            country=None,
+            members=None,
+        ),
     )
 
     assert isinstance(event, PartnerIdentified)
@@ -73,10 +77,12 @@ def test_identify_refuses_a_blank_name_naming_the_field() -> None:
             [],
             partner_id="p1",
             campaign_id="c1",
-            name=" \n ",
-            kind="ngo",
-            country=None,
-            members=None,
+            profile=Profile(
+                name=" \n ",
+                kind="ngo",
+                country=None,
+                members=None,
+            ),
         )
 
     assert refused.value.status == 422
@@ -91,10 +97,12 @@ def test_identify_refuses_when_the_partner_already_has_a_history() -> None:
             history,
             partner_id="p1",
             campaign_id="c1",
-            name="Unite again",
-            kind="union",
-            country=None,
-            members=None,
+            profile=Profile(
+                name="Unite again",
+                kind="union",
+                country=None,
+                members=None,
+            ),
         )
 
     assert raised.value.status == 409
@@ -115,10 +123,12 @@ def test_partner_from_history() -> None:
     assert partner == Partner(
         partner_id="p1",
         campaign_id="c1",
-        name="Unite",
-        kind="union",
-        country=None,
-        members=42,
+        profile=Profile(
+            name="Unite",
+            kind="union",
+            country=None,
+            members=42,
+        ),
         version=1,
     )
 

@@ -7,8 +7,15 @@ that a consumer can type an event without importing the producing service.
 from coalition.shared.contracts import agreement, engagement, research, scoring
 from coalition.shared.events.catalogue import catalogue
 
-for _module in (research, scoring, engagement, agreement):
-    for _name in _module.__all__:
-        catalogue.register(getattr(_module, _name))
+catalogue_order = [
+    *research.EVENTS,
+    *(
+        getattr(module, name)
+        for module in (scoring, engagement, agreement)
+        for name in module.__all__
+    ),
+]
+for _event in catalogue_order:
+    catalogue.register(_event)
 
 __all__ = ["agreement", "catalogue", "engagement", "research", "scoring"]

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from coalition.research.service_layer import handlers
-from coalition.shared.contracts.research import OrganisationKind
+from coalition.shared.contracts.research import OrganisationKind, Profile
 from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
 from coalition.shared.web.deps import ContextDep, StoreDep
 from coalition.shared.web.models import Count, Identifier, Name, Place, Reason, RequestBody
@@ -63,10 +63,7 @@ async def identify_partner(
         store,
         context.metadata(reason=body.reason, campaign_id=body.campaign_id),
         campaign_id=body.campaign_id,
-        name=body.name,
-        kind=body.kind,
-        country=body.country,
-        members=body.members,
+        profile=Profile(name=body.name, kind=body.kind, country=body.country, members=body.members),
     )
     partner_id = event.payload["partner_id"]
     response.headers["Location"] = f"partners/{partner_id}"
@@ -87,4 +84,14 @@ async def get_partner(
         KeyPersonPublic(person_id=person_id, name=person.name, role=person.role)
         for person_id, person in sorted(partner.key_people.items())
     ]
-    return PartnerPublic(**{**partner.__dict__, "key_people": people})
+    return PartnerPublic(
+        partner_id=partner.partner_id,
+        campaign_id=partner.campaign_id,
+        name=partner.name,
+        kind=partner.profile.kind,
+        country=partner.profile.country,
+        members=partner.profile.members,
+        version=partner.version,
+        crm_records=partner.crm_records,
+        key_people=people,
+    )

@@ -40,7 +40,7 @@ def partner_id_for(connector: Connector, external_id: str) -> str:
     return str(uuid.uuid5(PARTNER_IDS, key))
 
 
-def profile_of(record: CrmRecord, connector: Connector) -> model.Profile | None:
+def profile_of(record: CrmRecord, connector: Connector) -> model.CrmProfile | None:
     """The partner profile a record describes, by the connector's mapping; None without a name."""
     values = {field: dotted(record.fields, path) for field, path in connector.fields.items()}
     name = str(values.get("name") or "").strip()[:300]
@@ -49,7 +49,7 @@ def profile_of(record: CrmRecord, connector: Connector) -> model.Profile | None:
     kind = str(values.get("kind") or "").strip().lower().replace(" ", "_")
     members = values.get("members")
     country = values.get("country")
-    return model.Profile(
+    return model.CrmProfile(
         name=name,
         kind=kind if kind in KINDS else connector.default_kind,  # type: ignore[arg-type]
         country=str(country)[:100] if country else None,
@@ -124,7 +124,7 @@ async def import_organisations(
         organisation, person = found
         partner_id = partner_id_for(connector, organisation)
         decide = partial(
-            model.record_key_person,
+            model.record_crm_contact,
             person_id=f"{connector.name}:{contact.external_id}",
             person=person,
         )

@@ -7,7 +7,7 @@ from functools import partial
 
 from coalition.research.domain import partner as model
 from coalition.shared.application import execute
-from coalition.shared.contracts.research import OrganisationKind
+from coalition.shared.contracts.research import Profile
 from coalition.shared.events.envelope import Metadata, RecordedEvent
 from coalition.shared.eventstore.store import EventStore
 from coalition.shared.web.problems import NotFoundError
@@ -18,10 +18,7 @@ async def identify_partner(
     metadata: Metadata,
     *,
     campaign_id: str,
-    name: str,
-    kind: OrganisationKind,
-    country: str | None = None,
-    members: int | None = None,
+    profile: Profile,
     partner_id: str | None = None,
 ) -> RecordedEvent:
     partner_id = partner_id or str(uuid.uuid4())
@@ -29,10 +26,7 @@ async def identify_partner(
         model.identify,
         partner_id=partner_id,
         campaign_id=campaign_id,
-        name=name,
-        kind=kind,
-        country=country,
-        members=members,
+        profile=profile,
     )
     recorded = await execute(
         store, model.stream_id(partner_id), model.STREAM_TYPE, decide, metadata, expected_version=0
