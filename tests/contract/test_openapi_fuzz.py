@@ -26,6 +26,8 @@ ROOT = str(Path(__file__).parents[2])
 CONFIG = Path(ROOT) / "schemathesis.toml"
 
 
+# Every operation of the five services, 30 examples each, one worker: minutes, not seconds.
+@pytest.mark.timeout(1500)
 async def test_every_operation_answers_within_its_contract(nats_url: str, tmp_path: Path) -> None:
     name = f"f{uuid.uuid4().hex[:10]}"
     server = ServerProcess(

@@ -48,6 +48,9 @@ class World:
     webhook_id: str
     spare_webhook_id: str  # the one the insider may delete
     delivery_id: str
+    spare_partner_id: str  # the one the insider may archive
+    stakeholder_id: str
+    relationship_id: str
 
     async def events(self) -> int:
         counts = [len(await runtime.store.read_all()) for runtime in self.system.runtimes.values()]
@@ -96,6 +99,10 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
         insider = await system.key_for(OURS)
         outsider = await system.key_for(THEIRS)
         reader = await system.key_for(OURS, scopes=("*:read",))
+        launched = await system.client.post(
+            "/research/campaigns", json=campaign_body(), headers=bearer(insider)
+        )
+        assert launched.status_code == 201, launched.text
         webhook_id, spare_webhook_id = [
             await subscribe(system.client, insider, name) for name in ("crm", "spare")
         ]
@@ -115,6 +122,20 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
         )
         assert theirs.status_code == 201
         await eventually(lambda: staged(system.client, theirs.json()["partner_id"]))
+        spare = await system.client.post(
+            "/research/partners", json=partner_body(OURS), headers=bearer(insider)
+        )
+        stakeholder = await system.client.post(
+            "/research/stakeholders", json=stakeholder_body(), headers=bearer(insider)
+        )
+        assert stakeholder.status_code == 201, stakeholder.text
+        stakeholder_id = stakeholder.json()["stakeholder_id"]
+        tie = await system.client.post(
+            "/research/relationships",
+            json=relationship_body(partner_id, stakeholder_id),
+            headers=bearer(insider),
+        )
+        assert tie.status_code == 200, tie.text
         yield World(
             system,
             insider,
@@ -125,6 +146,9 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
             webhook_id,
             spare_webhook_id,
             delivery_id,
+            spare.json()["partner_id"],
+            stakeholder_id,
+            tie.json()["relationship_id"],
         )
 
 
@@ -172,6 +196,39 @@ def partner_body(campaign: str) -> dict[str, Any]:
     }
 
 
+def campaign_body() -> dict[str, Any]:
+    return {"campaign_id": OURS, "name": "Living wage", "reason": "the union asked us to"}
+
+
+def stakeholder_body() -> dict[str, Any]:
+    return {
+        "campaign_id": OURS,
+        "name": "Jane Doe",
+        "kind": "policymaker",
+        "role": "Chair, labor committee",
+        "reason": "decides on the ordinance",
+    }
+
+
+def relationship_body(partner_id: str, stakeholder_id: str) -> dict[str, Any]:
+    return {
+        "campaign_id": OURS,
+        "source": {"type": "partner", "id": partner_id},
+        "target": {"type": "stakeholder", "id": stakeholder_id},
+        "relationship": "lobbies",
+        "weight": 0.7,
+        "reason": "seen in the lobbying register",
+    }
+
+
+def because(**body: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda _: {"json": {**body, "reason": "decided at the steering group"}}
+
+
+def reason_only(_: World) -> dict[str, Any]:
+    return {"params": {"reason": "decided at the steering group"}}
+
+
 def agreement_body(partner_id: str, campaign: str = OURS) -> dict[str, Any]:
     return {
         "campaign_id": campaign,
@@ -202,9 +259,92 @@ def nothing(_: World) -> dict[str, Any]:
     return {}
 
 
-CASES = [
+RESEARCH_CASES = [
+    Case("POST", "/research/campaigns", lambda w: {"json": campaign_body()}, 403, 409),
+    Case("GET", "/research/campaigns/{campaign_id}", nothing, 404),
+    Case("PUT", "/research/campaigns/{campaign_id}/values", because(values=["fairness"]), 404),
+    Case(
+        "PUT",
+        "/research/campaigns/{campaign_id}/objectives/{objective_id}",
+        because(title="Pass the ordinance", priority="high", metric="votes", target=7),
+        404,
+    ),
+    Case("DELETE", "/research/campaigns/{campaign_id}/objectives/{objective_id}", reason_only, 404),
+    Case(
+        "PUT",
+        "/research/campaigns/{campaign_id}/positions/{issue}",
+        because(stance="strongly_support", weight=1.0),
+        404,
+    ),
+    Case("DELETE", "/research/campaigns/{campaign_id}/positions/{issue}", reason_only, 404),
+    Case(
+        "PUT",
+        "/research/campaigns/{campaign_id}/deal-breakers/{deal_breaker_id}",
+        because(rule={"rule": "is_kind", "kind": "party"}),
+        404,
+    ),
+    Case(
+        "DELETE",
+        "/research/campaigns/{campaign_id}/deal-breakers/{deal_breaker_id}",
+        reason_only,
+        404,
+    ),
+    Case("PUT", "/research/campaigns/{campaign_id}/needs", because(regions=["Ward 7"]), 404),
     Case("POST", "/research/partners", lambda w: {"json": partner_body(OURS)}, 403, 201),
     Case("GET", "/research/partners/{partner_id}", nothing, 404),
+    Case(
+        "PUT",
+        "/research/partners/{partner_id}/profile",
+        because(name="Unite the Union", kind="union", aliases=["Unite"]),
+        404,
+    ),
+    Case(
+        "POST",
+        "/research/partners/{partner_id}/key-people",
+        because(name="Sharon Graham", role="General secretary"),
+        404,
+        201,
+    ),
+    Case(
+        "PUT",
+        "/research/partners/{partner_id}/key-people/{person_id}",
+        because(name="Maria Lopez", contact="maria@unite.example"),
+        404,
+    ),
+    Case("DELETE", "/research/partners/{partner_id}/key-people/{person_id}", reason_only, 404),
+    Case(
+        "PUT",
+        "/research/partners/{partner_id}/positions/{issue}",
+        because(stance="support", evidence="https://unite.example/living-wage"),
+        404,
+    ),
+    Case(
+        "PUT",
+        "/research/partners/{partner_id}/collaborations/{collaboration_id}",
+        because(with_whom=["GMB"], on_what="NHS pay", outcome="partly_succeeded"),
+        404,
+    ),
+    Case("POST", "/research/partners/{partner_id}/archive", because(), 404, spare=True),
+    Case("POST", "/research/stakeholders", lambda w: {"json": stakeholder_body()}, 403, 201),
+    Case("GET", "/research/stakeholders/{stakeholder_id}", nothing, 404),
+    Case(
+        "PUT",
+        "/research/stakeholders/{stakeholder_id}",
+        because(name="Jane Doe", kind="policymaker", role="Council chair"),
+        404,
+    ),
+    Case(
+        "POST",
+        "/research/relationships",
+        lambda w: {"json": relationship_body(w.partner_id, w.stakeholder_id)},
+        403,
+    ),
+    Case("GET", "/research/relationships/{relationship_id}", nothing, 404),
+    Case("POST", "/research/relationships/{relationship_id}/end", because(), 404),
+]
+
+CASES = [
+    *RESEARCH_CASES,
     Case("GET", "/scoring/campaigns/{campaign_id}/partners/{partner_id}/score", nothing, 403),
     Case(
         "GET", "/engagement/campaigns/{campaign_id}/partners/{partner_id}/engagement", nothing, 403
@@ -233,6 +373,7 @@ CASES = [
     Case("GET", "/projections/partners", lambda w: {"params": {"campaign_id": OURS}}, 403),
     Case("GET", "/projections/partners/{partner_id}", nothing, 404),
     Case("GET", "/projections/partners/{partner_id}/timeline", nothing, 404),
+    Case("GET", "/projections/campaigns/{campaign_id}/audit", nothing, 403),
     Case("POST", "/projections/rebuild", nothing, 403, 403),  # admins only
     Case("POST", "/projections/webhooks", lambda w: {"json": webhook_body("more")}, 403, 201),
     Case("GET", "/projections/webhooks", lambda w: {"params": {"campaign_id": OURS}}, 403),
@@ -262,7 +403,14 @@ CASES = [
 def url(case: Case, world: World) -> str:
     return case.path.format(
         campaign_id=OURS,
-        partner_id=world.partner_id,
+        partner_id=world.spare_partner_id if case.spare else world.partner_id,
+        objective_id="pass-the-ordinance",
+        issue="living-wage",
+        deal_breaker_id="no-parties",
+        person_id="staff:maria",
+        collaboration_id="nhs-pay-2023",
+        stakeholder_id=world.stakeholder_id,
+        relationship_id=world.relationship_id,
         agreement_id=world.agreement_id,
         subscription_id=world.spare_webhook_id if case.spare else world.webhook_id,
         delivery_id=world.delivery_id,

@@ -52,7 +52,7 @@ RESEARCH_SAMPLES: dict[str, DomainEvent] = {
     "DealBreakerDeclared": DealBreakerDeclared(
         campaign_id=C,
         deal_breaker_id="d1",
-        rule=FundedBy(funder="Payday Lenders Association"),
+        rule=FundedBy(rule="funded_by", funder="Payday Lenders Association"),
         description="No partner funded by payday lenders.",
     ),
     "DealBreakerLifted": DealBreakerLifted(campaign_id=C, deal_breaker_id="d1"),
@@ -109,6 +109,11 @@ RESEARCH_SAMPLES: dict[str, DomainEvent] = {
         evidence="lobbying register",
     ),
     "RelationshipEnded": RelationshipEnded(
-        relationship_id="r1", campaign_id=C, ended_on=date(2026, 1, 1)
+        relationship_id="r1",
+        campaign_id=C,
+        source=NodeRef(type="partner", id="p-1"),
+        target=NodeRef(type="stakeholder", id="s1"),
+        relationship="lobbies",
+        ended_on=date(2026, 1, 1),
     ),
 }

@@ -9,6 +9,7 @@ from coalition.shared.contracts.research import PartnerIdentified
 from coalition.shared.contracts.scoring import PartnerScored
 from coalition.shared.events.envelope import RecordedEvent
 from tests.unit.domain.histories import recorded
+from tests.unit.research_samples import RESEARCH_SAMPLES
 
 HASH = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
@@ -97,7 +98,13 @@ def unknown_event() -> RecordedEvent:
 
 def test_partner_identified_sets_name_kind_and_campaign() -> None:
     assert partner_changes(identified_event()) == {
-        "p1": {"campaign_id": "c1", "name": "Unite", "kind": "union"}
+        "p1": {
+            "campaign_id": "c1",
+            "name": "Unite",
+            "kind": "union",
+            "country": None,
+            "status": "active",
+        }
     }
 
 
@@ -184,3 +191,44 @@ def test_summaries() -> None:
 
 def test_the_summary_of_an_unknown_event_is_its_type() -> None:
     assert summary(unknown_event()) == "PartnerRenamed"
+
+
+# -- research: campaigns, profiles and the network ------------------------------------------------
+
+
+def sample(event_type: str) -> RecordedEvent:
+    return recorded(RESEARCH_SAMPLES[event_type], 1)
+
+
+def test_an_archived_duplicate_says_where_it_went() -> None:
+    assert partner_changes(sample("PartnerArchived")) == {
+        "p-2": {"status": "archived", "merged_into": "p-1"}
+    }
+
+
+def test_a_merge_concerns_both_partners_and_a_tie_its_partner_ends_only() -> None:
+    assert partners_concerned(sample("PartnersMerged")) == ["p-1", "p-2"]
+    assert partners_concerned(sample("RelationshipRecorded")) == ["p-1"]
+    assert partners_concerned(sample("RelationshipEnded")) == ["p-1"]
+    assert partners_concerned(sample("StakeholderRecorded")) == []
+    assert partners_concerned(sample("CampaignLaunched")) == []
+
+
+def test_every_research_event_reads_as_a_sentence_not_as_its_type() -> None:
+    for event_type in RESEARCH_SAMPLES:
+        assert summary(sample(event_type)) != event_type
+
+
+def test_research_summaries_say_what_happened() -> None:
+    assert summary(sample("PartnerPositionRecorded")) == (
+        "supports minimum-wage (source: https://example.org/statement)"
+    )
+    assert summary(sample("DealBreakerDeclared")) == (
+        "deal-breaker d1: rules out a partner funded by Payday Lenders Association"
+    )
+    assert summary(sample("RelationshipRecorded")) == (
+        "partner p-1 lobbies stakeholder s1 (weight 0.6)"
+    )
+    assert summary(sample("ObjectiveSet")) == (
+        "objective (critical): Pass the living wage ordinance, target 7 votes"
+    )

@@ -1,7 +1,9 @@
 """Wiring: what the shared skeleton runs for research."""
 
 from coalition.research.entrypoints.api import router
+from coalition.research.entrypoints.campaigns_api import router as campaigns_router
 from coalition.research.entrypoints.crm_api import router as crm_router
+from coalition.research.entrypoints.network_api import router as network_router
 from coalition.research.entrypoints.subscribers import subscriptions
 from coalition.shared.service import ServiceSpec
 
@@ -9,6 +11,6 @@ service = ServiceSpec(
     name="research",
     title="Research",
     description="Campaigns, prospective partners and the stakeholder network; CRM imports.",
-    routers=[router, crm_router],
+    routers=[campaigns_router, router, network_router, crm_router],
     subscriptions=subscriptions,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from pydantic import (
@@ -61,6 +62,19 @@ def _rfc3339(value: object) -> object:
 Moment = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
 """A point in time as clients send it: RFC 3339 with an offset."""
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: object) -> object:
+    """Only a calendar date as ISO 8601 writes it (2026-11-25): not a number, not a time."""
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be a date, e.g. 2026-11-25")
+    return value
+
+
+Day = Annotated[date, Field(strict=False), BeforeValidator(_iso_date)]
+"""A calendar day as clients send it: `YYYY-MM-DD`."""
+
 Identifier = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
 ]
@@ -73,3 +87,13 @@ class RequestBody(BaseModel):
     says so (`additionalProperties: false`)."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
+
+
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=VISIBLE_TEXT)]
+"""A short label people type: a value, a region, an area of expertise, a constituency."""
+
+Labels = Annotated[list[Label], Field(max_length=200)]
+"""A list of labels; repeats are dropped, order kept."""
+
+Note = Annotated[str, StringConstraints(min_length=1, max_length=5000, pattern=MULTILINE_TEXT)]
+"""A paragraph: a mission, a description, what staff know."""

@@ -18,6 +18,7 @@ received_events = sa.Table(
     sa.Column("service", sa.String(50), nullable=False),
     sa.Column("source_position", sa.BigInteger(), nullable=False),
     *envelope_columns(),
+    sa.Index("ix_received_events_campaign", "campaign_id", "position"),
 )
 
 partner_list = sa.Table(
@@ -27,6 +28,9 @@ partner_list = sa.Table(
     sa.Column("campaign_id", sa.String(100), nullable=True, index=True),
     sa.Column("name", sa.String(300), nullable=True),
     sa.Column("kind", sa.String(50), nullable=True),
+    sa.Column("country", sa.String(100), nullable=True),
+    sa.Column("status", sa.String(20), nullable=True),
+    sa.Column("merged_into", sa.String(100), nullable=True),
     sa.Column("score", sa.Float(), nullable=True),
     sa.Column("score_model", sa.String(100), nullable=True),
     sa.Column("stage", sa.String(50), nullable=True),

@@ -23,10 +23,16 @@ def partner_changes(event: RecordedEvent) -> PartnerChanges:
                     "campaign_id": p["campaign_id"],
                     "name": p["name"],
                     "kind": p["kind"],
+                    "country": p.get("country"),
+                    "status": "active",
                 }
             }
         case "PartnerProfileUpdated":
-            return {p["partner_id"]: {"name": p["name"], "kind": p["kind"]}}
+            return {
+                p["partner_id"]: {"name": p["name"], "kind": p["kind"], "country": p.get("country")}
+            }
+        case "PartnerArchived":
+            return {p["partner_id"]: {"status": "archived", "merged_into": p.get("merged_into")}}
         case "PartnerScored":
             return {
                 p["partner_id"]: {
@@ -59,9 +65,38 @@ def partners_concerned(event: RecordedEvent) -> list[str]:
     p = event.payload
     if isinstance(p.get("parties"), list):
         return [str(party) for party in p["parties"]]
+    if event.event_type == "PartnersMerged":
+        return [str(p["partner_id"]), str(p["merged_partner_id"])]
+    if event.event_type in ("RelationshipRecorded", "RelationshipEnded"):
+        ends = [p["source"], p["target"]]
+        return list(dict.fromkeys(str(end["id"]) for end in ends if end["type"] == "partner"))
     if "partner_id" in p:
         return [str(p["partner_id"])]
     return []
+
+
+STANCES = {
+    "strongly_oppose": "strongly opposes",
+    "oppose": "opposes",
+    "neutral": "is neutral on",
+    "support": "supports",
+    "strongly_support": "strongly supports",
+}
+
+
+def _end(end: dict[str, Any]) -> str:
+    return f"{end['type']} {end['id']}"
+
+
+def _rule(rule: dict[str, Any]) -> str:
+    match rule.get("rule"):
+        case "opposes_issue":
+            return f"a partner at or below '{rule['stance_at_most']}' on {rule['issue']}"
+        case "funded_by":
+            return f"a partner funded by {rule['funder']}"
+        case "is_kind":
+            return f"a partner of kind {rule['kind']}"
+    return str(rule)
 
 
 def summary(event: RecordedEvent) -> str:
@@ -71,7 +106,50 @@ def summary(event: RecordedEvent) -> str:
         case "PartnerIdentified":
             return f"{p['name']} ({p['kind']}) identified as a prospective partner"
         case "PartnerProfileUpdated":
-            return f"profile updated: {p['name']} ({p['kind']})"
+            changed = ", ".join(p.get("changed") or []) or "profile"
+            return f"profile updated ({changed}): {p['name']} ({p['kind']})"
+        case "KeyPersonRemoved":
+            return f"key person {p['person_id']} removed"
+        case "PartnerPositionRecorded":
+            return f"{STANCES[p['stance']]} {p['issue']} (source: {p['evidence']})"
+        case "CollaborationRecorded":
+            return (
+                f"collaborated with {', '.join(p['with_whom'])} on {p['on_what']}: {p['outcome']}"
+            )
+        case "PartnersMerged":
+            return f"{p['merged_partner_id']} ({p['merged_name']}) merged into {p['partner_id']}"
+        case "PartnerArchived":
+            if p.get("merged_into"):
+                return f"archived: a duplicate of {p['merged_into']}"
+            return "archived: no longer considered"
+        case "CampaignLaunched":
+            return f"campaign '{p['name']}' launched"
+        case "CampaignValuesStated":
+            return f"values stated: {', '.join(p['values'])}"
+        case "ObjectiveSet":
+            unit = f" {p['unit']}" if p.get("unit") else ""
+            return f"objective ({p['priority']}): {p['title']}, target {p['target']:g}{unit}"
+        case "ObjectiveWithdrawn":
+            return f"objective {p['objective_id']} withdrawn"
+        case "PolicyPositionTaken":
+            return f"campaign {STANCES[p['stance']]} {p['issue']} (weight {p['weight']:g})"
+        case "PolicyPositionWithdrawn":
+            return f"campaign position on {p['issue']} withdrawn"
+        case "DealBreakerDeclared":
+            return f"deal-breaker {p['deal_breaker_id']}: rules out {_rule(p['rule'])}"
+        case "DealBreakerLifted":
+            return f"deal-breaker {p['deal_breaker_id']} lifted"
+        case "CampaignNeedsStated":
+            needs = [*p["constituencies"], *p["regions"], *p["capabilities"]]
+            return f"needs stated: {', '.join(needs) or 'none'}"
+        case "StakeholderRecorded":
+            return f"stakeholder {p['name']} ({p['kind']}) recorded"
+        case "RelationshipRecorded":
+            tie = p["relationship"].replace("_", " ")
+            return f"{_end(p['source'])} {tie} {_end(p['target'])} (weight {p['weight']:g})"
+        case "RelationshipEnded":
+            tie = p["relationship"].replace("_", " ")
+            return f"ended: {_end(p['source'])} {tie} {_end(p['target'])}"
         case "KeyPersonRecorded":
             return f"key person: {p['name']}" + (f", {p['role']}" if p.get("role") else "")
         case "PartnerLinkedToCrm":

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from coalition.projections.adapters.tables import partner_list, timeline_entries
+from coalition.projections.adapters.tables import partner_list, received_events, timeline_entries
+from coalition.projections.domain import views
 from coalition.projections.service_layer import projector
 from coalition.shared.access.principal import Principal
-from coalition.shared.eventstore.store import as_utc
+from coalition.shared.eventstore.store import as_utc, row_to_event
 from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
 from coalition.shared.web.deps import NOT_MODIFIED, EngineDep, conditional
 from coalition.shared.web.models import Moment
@@ -28,6 +29,9 @@ class PartnerRow(BaseModel):
     campaign_id: str | None
     name: str | None
     kind: str | None
+    country: str | None
+    status: str | None = Field(description="`active`, or `archived` (see `merged_into`).")
+    merged_into: str | None = Field(description="The partner this duplicate was merged into.")
     score: float | None
     score_model: str | None
     stage: str | None
@@ -74,6 +78,10 @@ async def list_partners(
     engine: EngineDep,
     principal: PrincipalDep,
     campaign_id: Annotated[str | None, Query(max_length=100)] = None,
+    status: Annotated[
+        Literal["active", "archived"] | None,
+        Query(description="Only partners still considered, or only archived ones."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[
         str | None, Query(max_length=100, description="`next_cursor` of the previous page.")
@@ -97,6 +105,8 @@ async def list_partners(
         query = query.where(partner_list.c.campaign_id.in_(sorted(campaigns)))
     if updated_since is not None:
         query = query.where(partner_list.c.updated_at >= as_utc(updated_since))
+    if status is not None:
+        query = query.where(partner_list.c.status == status)
     if cursor is not None:
         query = query.where(partner_list.c.partner_id > cursor)
     async with engine.connect() as conn:
@@ -157,6 +167,69 @@ async def partner_timeline(
         entries.append(TimelineEntry.model_validate(values))
     etag = f'W/"{len(entries)}-{max(row.received_position for row in rows)}"'
     return conditional(request, Timeline(partner_id=partner_id, entries=entries), etag)
+
+
+class AuditEntry(TimelineEntry):
+    position: int = Field(description="Order received; pass the last one as `after`.")
+    stream_id: str = Field(description="The record the event belongs to.")
+    payload: dict[str, Any] = Field(description="The event's payload.")
+
+
+class AuditPage(BaseModel):
+    campaign_id: str
+    entries: list[AuditEntry]
+    next_after: int | None = Field(description="`after` for the next page; none at the end.")
+
+
+@router.get(
+    "/campaigns/{campaign_id}/audit",
+    summary="Every event of a campaign across services, in the order received, with who and why.",
+)
+async def campaign_audit(
+    campaign_id: Annotated[str, Path(max_length=100)],
+    engine: EngineDep,
+    principal: PrincipalDep,
+    after: Annotated[int, Query(ge=0, le=2**62, description="`next_after` of the last page.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    event_type: Annotated[str | None, Query(max_length=200)] = None,
+) -> AuditPage:
+    """Read from the projections' own copy of the log, so campaign decisions (objectives,
+    positions, deal-breakers) are audited as partner ones are."""
+    require_campaign(principal, campaign_id)
+    query = (
+        sa.select(received_events)
+        .where(received_events.c.campaign_id == campaign_id)
+        .where(received_events.c.position > after)
+        .order_by(received_events.c.position)
+        .limit(limit + 1)
+    )
+    if event_type is not None:
+        query = query.where(received_events.c.event_type == event_type)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    entries = []
+    for row in rows[:limit]:
+        event = row_to_event(row, position="source_position")
+        meta = event.metadata
+        entries.append(
+            AuditEntry(
+                position=row.position,
+                stream_id=event.stream_id,
+                event_id=event.event_id,
+                service=row.service,
+                event_type=event.event_type,
+                summary=views.summary(event),
+                actor=meta.actor,
+                reason=meta.reason,
+                occurred_at=as_utc(meta.occurred_at),
+                recorded_at=as_utc(event.recorded_at),
+                causation_id=meta.causation_id,
+                correlation_id=meta.correlation_id,
+                payload=event.payload,
+            )
+        )
+    next_after = entries[-1].position if len(rows) > limit else None
+    return AuditPage(campaign_id=campaign_id, entries=entries, next_after=next_after)
 
 
 @router.post(

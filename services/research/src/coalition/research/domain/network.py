@@ -140,12 +140,13 @@ def record_relationship(
     again); nothing when already recorded just so."""
     for name, end in (("source", source), ("target", target)):
         if end.campaign_id != campaign_id:
-            raise InvalidInputError(
+            # Another campaign's record is answered as an unknown one: 404 either way.
+            raise NotFoundError(
                 f"{name} {end.ref.type} {end.ref.id} is not a record of campaign {campaign_id}",
                 field=f"body.{name}.id",
             )
     if source.ref == target.ref:
-        raise InvalidInputError("a tie needs two different ends", field="body.target")
+        raise DomainError("a tie needs two different ends", field="body.target")
     relationship_id = relationship_id_for(campaign_id, source.ref, relationship, target.ref)
     new = RelationshipRecorded(
         relationship_id=relationship_id,
@@ -181,6 +182,11 @@ def end_relationship(
         raise InvalidInputError("ended_on is before the tie began", field="body.ended_on")
     return [
         RelationshipEnded(
-            relationship_id=tie.relationship_id, campaign_id=tie.campaign_id, ended_on=ended_on
+            relationship_id=tie.relationship_id,
+            campaign_id=tie.campaign_id,
+            source=tie.source,
+            target=tie.target,
+            relationship=tie.relationship,
+            ended_on=ended_on,
         )
     ]

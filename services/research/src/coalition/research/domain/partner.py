@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from coalition.research.domain.text import issue_key, unique
 from coalition.shared.contracts.research import (
     CollaborationOutcome,
     CollaborationRecorded,
@@ -168,15 +169,6 @@ def tidy(profile: Profile) -> Profile:
     )
 
 
-def unique(values: Any) -> list[str]:
-    seen: dict[str, None] = {}
-    for value in values:
-        text = str(value).strip()
-        if text:
-            seen.setdefault(text, None)
-    return list(seen)
-
-
 def update_profile(
     history: Sequence[RecordedEvent], *, changes: Mapping[str, Any]
 ) -> list[DomainEvent]:
@@ -271,14 +263,6 @@ def record_position(
             observed_on=observed_on,
         )
     ]
-
-
-def issue_key(issue: str) -> str:
-    """Issues compare by a normalised key: `Living Wage` and `living-wage` are one issue."""
-    key = "-".join(issue.strip().lower().replace("_", " ").split())
-    if not key:
-        raise InvalidInputError("issue must not be blank", field="body.issue")
-    return key
 
 
 def record_collaboration(

@@ -93,7 +93,7 @@ class OpposesIssue(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    rule: Literal["opposes_issue"] = "opposes_issue"
+    rule: Literal["opposes_issue"]
     issue: str = Field(min_length=1, max_length=100, description="The issue area.")
     stance_at_most: Stance = Field(
         default="oppose", description="The stance at or below which the partner is excluded."
@@ -105,7 +105,7 @@ class FundedBy(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    rule: Literal["funded_by"] = "funded_by"
+    rule: Literal["funded_by"]
     funder: str = Field(
         min_length=1,
         max_length=300,
@@ -118,7 +118,7 @@ class IsKind(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    rule: Literal["is_kind"] = "is_kind"
+    rule: Literal["is_kind"]
     kind: OrganisationKind = Field(description="The kind excluded.")
 
 

@@ -77,6 +77,9 @@ class RelationshipEnded(DomainEvent):
 
     relationship_id: str = Field(description="The tie.")
     campaign_id: str = Field(description="The campaign whose network it belongs to.")
+    source: NodeRef = Field(description="Where the tie started.")
+    target: NodeRef = Field(description="Where it ended.")
+    relationship: RelationshipType = Field(description="How the source related to the target.")
     ended_on: date | None = Field(default=None, description="When it ended.")
 
 
