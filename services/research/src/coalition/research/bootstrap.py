@@ -2,6 +2,7 @@
 
 from coalition.research.entrypoints.api import router
 from coalition.research.entrypoints.crm_api import router as crm_router
+from coalition.research.entrypoints.duplicates_api import router as duplicates_router
 from coalition.research.entrypoints.subscribers import subscriptions
 from coalition.shared.service import ServiceSpec
 
@@ -9,6 +10,6 @@ service = ServiceSpec(
     name="research",
     title="Research",
     description="Campaigns, prospective partners and the stakeholder network; CRM imports.",
-    routers=[router, crm_router],
+    routers=[router, crm_router, duplicates_router],
     subscriptions=subscriptions,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from coalition.research.domain.partner import Partner
 from coalition.research.service_layer import handlers
 from coalition.shared.contracts.research import OrganisationKind, Profile
 from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
@@ -36,6 +37,11 @@ class PartnerPublic(BaseModel):
         description="Connector name -> the id of the CRM record describing this partner."
     )
     key_people: list[KeyPersonPublic] = Field(description="Who speaks for the partner.")
+    aliases: list[str] = Field(description="Other names, the names of merged duplicates too.")
+    external_ids: dict[str, str] = Field(description="Registry -> the organisation's id there.")
+    archived: bool = Field(description="No longer considered; accepts no further change.")
+    merged_into: str | None = Field(description="The partner this duplicate was merged into.")
+    merged_from: list[str] = Field(description="Duplicates merged into this partner.")
 
 
 class KeyPersonPublic(BaseModel):
@@ -80,6 +86,11 @@ async def get_partner(
     partner = await handlers.get_partner(store, partner_id)
     visible(principal, partner.campaign_id, NotFoundError(f"partner {partner_id} not found"))
     response.headers["ETag"] = f'"{partner.version}"'
+    return public(partner)
+
+
+def public(partner: Partner) -> PartnerPublic:
+    """A partner as the API shows it."""
     people = [
         KeyPersonPublic(person_id=person_id, name=person.name, role=person.role)
         for person_id, person in sorted(partner.key_people.items())
@@ -94,4 +105,9 @@ async def get_partner(
         version=partner.version,
         crm_records=partner.crm_records,
         key_people=people,
+        aliases=partner.profile.aliases,
+        external_ids=partner.profile.external_ids,
+        archived=partner.archived,
+        merged_into=partner.merged_into,
+        merged_from=list(partner.merged_from),
     )
