@@ -48,6 +48,7 @@ class World:
     webhook_id: str
     spare_webhook_id: str  # the one the insider may delete
     delivery_id: str
+    duplicate_id: str  # a second record of our partner, which the insider merges into it
 
     async def events(self) -> int:
         counts = [len(await runtime.store.read_all()) for runtime in self.system.runtimes.values()]
@@ -115,6 +116,11 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
         )
         assert theirs.status_code == 201
         await eventually(lambda: staged(system.client, theirs.json()["partner_id"]))
+        duplicate = await system.client.post(
+            "/research/partners", json=partner_body(OURS), headers=bearer(insider)
+        )
+        assert duplicate.status_code == 201
+        await eventually(lambda: staged(system.client, duplicate.json()["partner_id"]))
         yield World(
             system,
             insider,
@@ -125,6 +131,7 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
             webhook_id,
             spare_webhook_id,
             delivery_id,
+            duplicate.json()["partner_id"],
         )
 
 
@@ -256,6 +263,13 @@ CASES = [
     Case("POST", "/research/crm/connectors/{name}/imports", nothing, 403, 201),
     Case("GET", "/research/crm/connectors/{name}/imports", nothing, 404),
     Case("GET", "/research/crm/connectors", nothing, 200),  # lists only the caller's (tested)
+    Case("GET", "/research/campaigns/{campaign_id}/duplicate-candidates", nothing, 403),
+    Case(
+        "POST",
+        "/research/partners/{partner_id}/merges",
+        lambda w: {"json": {"duplicate_id": w.duplicate_id, "reason": "one union, two records"}},
+        404,
+    ),
 ]
 
 
