@@ -3,8 +3,6 @@ another (an audited decision: who, why, and how alike the two looked)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -19,11 +17,9 @@ from coalition.shared.eventstore.store import EventStore
 from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
 from coalition.shared.web.deps import ContextDep, IfMatch, StoreDep, parse_if_match
 from coalition.shared.web.models import Identifier, Reason, RequestBody
-from coalition.shared.web.problems import InvalidInputError, NotFoundError
+from coalition.shared.web.problems import NotFoundError
 
 router = APIRouter(tags=["duplicates"])
-
-Key = tuple[float, str, str]
 
 
 class DuplicateCandidate(BaseModel):
@@ -48,23 +44,6 @@ class MergeCreate(RequestBody):
     reason: Reason = Field(description="Why the two are one organisation.")
 
 
-def encode_cursor(key: Key) -> str:
-    """The position after a candidate, opaque to clients."""
-    text = f"{-key[0]:.3f} {key[1]} {key[2]}"
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> Key:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        similarity, partner_id, duplicate_id = text.split(" ")
-        return (-float(similarity), partner_id, duplicate_id)
-    except (ValueError, binascii.Error):
-        raise InvalidInputError(
-            "cursor must be the next_cursor of a previous page", field="query.cursor"
-        ) from None
-
-
 @router.get(
     "/campaigns/{campaign_id}/duplicate-candidates",
     summary="Partners of the campaign that may be one organisation, most alike first.",
@@ -78,12 +57,7 @@ async def list_candidates(
     ] = DEFAULT_MIN_SIMILARITY,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[
-        str | None,
-        Query(
-            max_length=400,
-            pattern=r"^[A-Za-z0-9_-]+$",
-            description="`next_cursor` of the previous page.",
-        ),
+        str | None, Query(max_length=400, description="`next_cursor` of the previous page.")
     ] = None,
 ) -> CandidatePage:
     """Computed from the partners' streams on each request; archived partners are left out."""
@@ -92,7 +66,7 @@ async def list_candidates(
         store,
         campaign_id,
         min_similarity=min_similarity,
-        after=decode_cursor(cursor) if cursor is not None else None,
+        after=cursor,
         limit=limit,
     )
     items = [
@@ -106,7 +80,7 @@ async def list_candidates(
         )
         for c in page.items
     ]
-    next_cursor = encode_cursor(page.items[-1].key) if page.more else None
+    next_cursor = duplicates.position(page.items[-1]) if page.more else None
     return CandidatePage(items=items, next_cursor=next_cursor)
 
 

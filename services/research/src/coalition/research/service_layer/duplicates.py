@@ -61,20 +61,28 @@ class CandidatePage:
     more: bool
 
 
+def position(candidate: Candidate) -> str:
+    """Where a candidate stands in the list, as text that sorts the way the list does (most
+    alike first, then by ids): a page's cursor is the position of its last item, and any
+    text is a valid cursor."""
+    unlike = 1000 - round(candidate.similarity * 1000)
+    return f"{unlike:04d} {candidate.partner_id} {candidate.duplicate_id}"
+
+
 async def candidates(
     store: EventStore,
     campaign_id: str,
     *,
     min_similarity: float = duplicates.DEFAULT_MIN_SIMILARITY,
-    after: tuple[float, str, str] | None = None,
+    after: str | None = None,
     limit: int = 100,
 ) -> CandidatePage:
-    """One page of the campaign's candidates, most alike first, after the candidate whose key
-    is `after`; and whether more follow."""
+    """One page of the campaign's candidates: those after position `after`, and whether more
+    follow."""
     partners = await campaign_partners(store, campaign_id)
-    found = duplicates.candidates(partners, min_similarity=min_similarity)
+    found = sorted(duplicates.candidates(partners, min_similarity=min_similarity), key=position)
     if after is not None:
-        found = [candidate for candidate in found if candidate.key > after]
+        found = [candidate for candidate in found if position(candidate) > after]
     names = {partner.partner_id: partner.name for partner in partners}
     return CandidatePage(found[:limit], names, len(found) > limit)
 
