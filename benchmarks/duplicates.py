@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.postgres import Server
@@ -189,12 +190,21 @@ def replace_section(text: str, new: str) -> str:
 
 
 async def main() -> None:
+    from benchmarks.run import code_version  # run.py imports this module
+
     server = Server()
     try:
         new = await measure(server)
     finally:
         await server.drop_all()
     if new is not None:
+        when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+        new = new.replace(
+            "\n\n",
+            f"\n\nMeasured on its own (`python -m benchmarks.duplicates`), {when} UTC, code "
+            f"{await code_version()}; the rest of this file comes from the run above.\n\n",
+            1,
+        )
         print(new, flush=True)
         RESULTS.write_text(replace_section(RESULTS.read_text(), new))
         print(f"Written to {RESULTS}", flush=True)

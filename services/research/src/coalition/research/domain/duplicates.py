@@ -45,7 +45,7 @@ class Candidate:
 
     @property
     def key(self) -> tuple[float, str, str]:
-        """The order of a list of candidates: most alike first, then by ids (a cursor)."""
+        """The order of a list of candidates: most alike first, then by ids."""
         return (-self.similarity, self.partner_id, self.duplicate_id)
 
 
