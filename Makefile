@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 UV ?= $(shell command -v uv 2>/dev/null)
-PACKAGES := shared services/research services/scoring services/engagement services/agreement services/projections
+SERVICES := services/research services/scoring services/engagement services/agreement services/projections
+PACKAGES := shared $(SERVICES)
 PORT ?= 8000
 
 .PHONY: help install run test test-fast lint typecheck check bench lock clean
@@ -41,10 +42,14 @@ check: lint typecheck test  ## Everything CI checks.
 bench: install  ## Benchmarks; writes benchmarks/results.md.
 	$(BIN)/python -m benchmarks.run
 
+LOCKED := shared/pyproject.toml deploy/service-requirements.in deploy/build-requirements.in
+
 lock:  ## Re-resolve both lock files from the pyproject files (versions and hashes, no addresses).
-	$(BIN)/uv pip compile shared/pyproject.toml deploy/build-requirements.in --generate-hashes \
+	$(BIN)/python deploy/service_requirements.py $(foreach p,$(SERVICES),$(p)/pyproject.toml) \
+		> deploy/service-requirements.in
+	$(BIN)/uv pip compile $(LOCKED) --generate-hashes \
 		--python-version 3.11 --no-header -q -o requirements.lock
-	$(BIN)/uv pip compile shared/pyproject.toml deploy/build-requirements.in pyproject.toml \
+	$(BIN)/uv pip compile $(LOCKED) pyproject.toml \
 		--extra dev --generate-hashes --python-version 3.11 --no-header -q -o requirements-dev.lock
 
 clean:  ## Remove the environment and local data.

@@ -70,6 +70,7 @@ def markdown(
     warm_up: int,
     code: str,
     notes: Sequence[str] = (),
+    sections: Sequence[str] = (),
 ) -> str:
     parts = [
         "# Benchmark results",
@@ -126,6 +127,7 @@ def markdown(
             hops_table(latency),
             "",
         ]
+    parts += list(sections)
     if notes:
         parts += ["## Notes", "", *[f"- {note}" for note in notes], ""]
     return "\n".join(parts)

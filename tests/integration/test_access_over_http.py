@@ -51,6 +51,7 @@ class World:
     spare_partner_id: str  # the one the insider may archive
     stakeholder_id: str
     relationship_id: str
+    duplicate_id: str  # a second record of our partner, which the insider merges into it
 
     async def events(self) -> int:
         counts = [len(await runtime.store.read_all()) for runtime in self.system.runtimes.values()]
@@ -136,6 +137,11 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
             headers=bearer(insider),
         )
         assert tie.status_code == 200, tie.text
+        duplicate = await system.client.post(
+            "/research/partners", json=partner_body(OURS), headers=bearer(insider)
+        )
+        assert duplicate.status_code == 201
+        await eventually(lambda: staged(system.client, duplicate.json()["partner_id"]))
         yield World(
             system,
             insider,
@@ -149,6 +155,7 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
             spare.json()["partner_id"],
             stakeholder_id,
             tie.json()["relationship_id"],
+            duplicate.json()["partner_id"],
         )
 
 
@@ -397,6 +404,13 @@ CASES = [
     Case("POST", "/research/crm/connectors/{name}/imports", nothing, 403, 201),
     Case("GET", "/research/crm/connectors/{name}/imports", nothing, 404),
     Case("GET", "/research/crm/connectors", nothing, 200),  # lists only the caller's (tested)
+    Case("GET", "/research/campaigns/{campaign_id}/duplicate-candidates", nothing, 403),
+    Case(
+        "POST",
+        "/research/partners/{partner_id}/merges",
+        lambda w: {"json": {"duplicate_id": w.duplicate_id, "reason": "one union, two records"}},
+        404,
+    ),
 ]
 
 

@@ -153,6 +153,7 @@ async def test_a_partner_shows_its_crm_record_and_the_people_who_speak_for_it(
                 "person_id": f"civicrm:{1000 + org.id}",
                 "name": " ".join(org.contact),
                 "role": "Campaigns lead",
+                "contact": None,  # an import records who and in what role, not how to reach them
             }
         ]
     again = await run_import(system, "civicrm")

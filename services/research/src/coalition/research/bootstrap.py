@@ -3,6 +3,7 @@
 from coalition.research.entrypoints.api import router
 from coalition.research.entrypoints.campaigns_api import router as campaigns_router
 from coalition.research.entrypoints.crm_api import router as crm_router
+from coalition.research.entrypoints.duplicates_api import router as duplicates_router
 from coalition.research.entrypoints.network_api import router as network_router
 from coalition.research.entrypoints.subscribers import subscriptions
 from coalition.shared.service import ServiceSpec
@@ -11,6 +12,6 @@ service = ServiceSpec(
     name="research",
     title="Research",
     description="Campaigns, prospective partners and the stakeholder network; CRM imports.",
-    routers=[campaigns_router, router, network_router, crm_router],
+    routers=[campaigns_router, router, duplicates_router, network_router, crm_router],
     subscriptions=subscriptions,
 )

@@ -219,6 +219,11 @@ class Recorded(BaseModel):
     stream_version: int
 
 
+def public(partner: model.Partner) -> PartnerPublic:
+    """The partner as every route answers it."""
+    return PartnerPublic.of(partner)
+
+
 def _answer(partner: model.Partner, response: Response) -> PartnerPublic:
     response.headers["ETag"] = f'"{partner.version}"'
     return PartnerPublic.of(partner)

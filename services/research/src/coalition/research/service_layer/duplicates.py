@@ -1,0 +1,122 @@
+"""Duplicates of one campaign: the candidates, computed from the partners' streams, and the
+merge, which writes both streams in one transaction or nothing.
+
+Research keeps no list of partners of its own (the list is a projection), so the candidates
+are computed from the log: every stream of type `partner` that has an event of the campaign,
+rebuilt with `Partner.from_history`. One indexed query, portable to SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+import sqlalchemy as sa
+
+from coalition.research.domain import duplicates
+from coalition.research.domain import partner as model
+from coalition.research.domain.duplicates import Candidate
+from coalition.shared.application import execute_in
+from coalition.shared.events.envelope import Metadata, RecordedEvent
+from coalition.shared.eventstore.errors import PreconditionFailedError
+from coalition.shared.eventstore.schema import events
+from coalition.shared.eventstore.store import EventStore, row_to_event
+from coalition.shared.web.problems import NotFoundError
+
+
+async def campaign_partners(store: EventStore, campaign_id: str) -> list[model.Partner]:
+    """Every partner the campaign considers (archived ones too), rebuilt from its stream."""
+    streams = (
+        sa.select(events.c.stream_id)
+        .where(events.c.campaign_id == campaign_id, events.c.stream_type == model.STREAM_TYPE)
+        .distinct()
+    )
+    query = (
+        sa.select(events)
+        .where(events.c.stream_id.in_(streams))
+        .order_by(events.c.stream_id, events.c.stream_version)
+    )
+    async with store.engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    return [
+        partner
+        for partner in _rebuilt(row_to_event(row) for row in rows)
+        if partner.campaign_id == campaign_id
+    ]
+
+
+def _rebuilt(history: Iterable[RecordedEvent]) -> Iterable[model.Partner]:
+    for _, stream in groupby(history, key=lambda event: event.stream_id):
+        partner = model.Partner.from_history(list(stream))
+        if partner is not None:
+            yield partner
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    items: list[Candidate]
+    names: dict[str, str]
+    """partner id -> name, for every partner of the campaign."""
+    more: bool
+
+
+def position(candidate: Candidate) -> str:
+    """Where a candidate stands in the list, as text that sorts the way the list does (most
+    alike first, then by ids): a page's cursor is the position of its last item, and any
+    text is a valid cursor."""
+    unlike = 1000 - round(candidate.similarity * 1000)
+    return f"{unlike:04d} {candidate.partner_id} {candidate.duplicate_id}"
+
+
+async def candidates(
+    store: EventStore,
+    campaign_id: str,
+    *,
+    min_similarity: float = duplicates.DEFAULT_MIN_SIMILARITY,
+    after: str | None = None,
+    limit: int = 100,
+) -> CandidatePage:
+    """One page of the campaign's candidates: those after position `after`, and whether more
+    follow."""
+    partners = await campaign_partners(store, campaign_id)
+    found = sorted(duplicates.candidates(partners, min_similarity=min_similarity), key=position)
+    if after is not None:
+        found = [candidate for candidate in found if position(candidate) > after]
+    names = {partner.partner_id: partner.name for partner in partners}
+    return CandidatePage(found[:limit], names, len(found) > limit)
+
+
+async def merge(
+    store: EventStore,
+    metadata: Metadata,
+    *,
+    survivor_id: str,
+    duplicate_id: str,
+    similarity: float | None = None,
+    expected_version: int | None = None,
+) -> model.Partner:
+    """Merge `duplicate_id` into `survivor_id`: the survivor's events and the duplicate's
+    archive in one transaction, decided on both streams as they are under the append lock.
+    A refusal, a stale `expected_version` (the survivor's) or a failed append writes nothing."""
+    survivor_stream, duplicate_stream = model.stream_id(survivor_id), model.stream_id(duplicate_id)
+    async with store.transaction() as tx:
+        survivor = await tx.read_stream(survivor_stream)
+        duplicate = await tx.read_stream(duplicate_stream)
+        if not survivor:
+            raise NotFoundError(f"partner {survivor_id} not found", partner_id=survivor_id)
+        if not duplicate:
+            raise NotFoundError(f"partner {duplicate_id} not found", partner_id=duplicate_id)
+        current = survivor[-1].stream_version
+        if expected_version is not None and expected_version != current:
+            raise PreconditionFailedError(survivor_stream, expected_version, current)
+        decided = model.merge(survivor, duplicate, similarity=similarity)
+        recorded = await execute_in(
+            tx, survivor_stream, model.STREAM_TYPE, lambda _: decided.survivor, metadata
+        )
+        await execute_in(
+            tx, duplicate_stream, model.STREAM_TYPE, lambda _: decided.duplicate, metadata
+        )
+    merged = model.Partner.from_history([*survivor, *recorded])
+    assert merged is not None  # the survivor had a history
+    return merged
