@@ -11,6 +11,7 @@ from coalition.shared.contracts.research import (
     CollaborationRecorded,
     DealBreakerDeclared,
     DealBreakerLifted,
+    FileImported,
     FundedBy,
     KeyPersonRemoved,
     NodeRef,
@@ -110,5 +111,18 @@ RESEARCH_SAMPLES: dict[str, DomainEvent] = {
     ),
     "RelationshipEnded": RelationshipEnded(
         relationship_id="r1", campaign_id=C, ended_on=date(2026, 1, 1)
+    ),
+    "FileImported": FileImported(
+        import_id="3f0c8e7a-1b2d-4c5e-9f60-7a8b9c0d1e2f",
+        campaign_id=C,
+        source="irs",
+        file_format="csv",
+        layout="irs_eo_bmf",
+        rows=230,
+        created=212,
+        updated=3,
+        unchanged=15,
+        rejected=0,
+        events=215,
     ),
 }
