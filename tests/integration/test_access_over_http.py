@@ -48,6 +48,7 @@ class World:
     webhook_id: str
     spare_webhook_id: str  # the one the insider may delete
     delivery_id: str
+    import_id: str
 
     async def events(self) -> int:
         counts = [len(await runtime.store.read_all()) for runtime in self.system.runtimes.values()]
@@ -115,6 +116,10 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
         )
         assert theirs.status_code == 201
         await eventually(lambda: staged(system.client, theirs.json()["partner_id"]))
+        upload = import_request()
+        upload["headers"].update(bearer(insider))
+        imported = await system.client.post("/research/imports", **upload)
+        assert imported.status_code == 202, imported.text
         yield World(
             system,
             insider,
@@ -125,6 +130,7 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
             webhook_id,
             spare_webhook_id,
             delivery_id,
+            imported.json()["import_id"],
         )
 
 
@@ -150,6 +156,15 @@ async def dead_delivery(client: httpx.AsyncClient, webhook_id: str) -> str | Non
     )
     items = answer.json()["items"]
     return str(items[0]["id"]) if items else None
+
+
+def import_request(dry_run: bool = True) -> dict[str, Any]:
+    """A one-organisation CSV file for our campaign (a dry run unless told)."""
+    return {
+        "params": {"campaign_id": OURS, "reason": "the union list", "dry_run": dry_run},
+        "content": b"id,name,kind\nu1,Unite the Union,union\n",
+        "headers": {"Content-Type": "text/csv"},
+    }
 
 
 def webhook_body(name: str) -> dict[str, Any]:
@@ -256,6 +271,9 @@ CASES = [
     Case("POST", "/research/crm/connectors/{name}/imports", nothing, 403, 201),
     Case("GET", "/research/crm/connectors/{name}/imports", nothing, 404),
     Case("GET", "/research/crm/connectors", nothing, 200),  # lists only the caller's (tested)
+    Case("POST", "/research/imports", lambda w: import_request(), 403, 202),
+    Case("GET", "/research/imports/{import_id}", nothing, 404),
+    Case("GET", "/research/imports/{import_id}/rows", nothing, 404),
 ]
 
 
@@ -267,6 +285,7 @@ def url(case: Case, world: World) -> str:
         subscription_id=world.spare_webhook_id if case.spare else world.webhook_id,
         delivery_id=world.delivery_id,
         name="civicrm",
+        import_id=world.import_id,
     )
 
 
@@ -275,8 +294,10 @@ def key(case: Case) -> str:
 
 
 async def ask(world: World, case: Case, key: str) -> httpx.Response:
+    request = case.request(world)
+    headers = {**request.pop("headers", {}), **bearer(key)}
     return await world.system.client.request(
-        case.method, url(case, world), headers=bearer(key), **case.request(world)
+        case.method, url(case, world), headers=headers, **request
     )
 
 

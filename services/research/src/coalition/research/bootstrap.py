@@ -2,13 +2,16 @@
 
 from coalition.research.entrypoints.api import router
 from coalition.research.entrypoints.crm_api import router as crm_router
+from coalition.research.entrypoints.imports_api import router as imports_router
 from coalition.research.entrypoints.subscribers import subscriptions
 from coalition.shared.service import ServiceSpec
 
 service = ServiceSpec(
     name="research",
     title="Research",
-    description="Campaigns, prospective partners and the stakeholder network; CRM imports.",
-    routers=[router, crm_router],
+    description=(
+        "Campaigns, prospective partners and the stakeholder network; CRM and file imports."
+    ),
+    routers=[router, crm_router, imports_router],
     subscriptions=subscriptions,
 )
