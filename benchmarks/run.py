@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import latency, report
+from benchmarks import bulk_import, latency, report
 from benchmarks.latency import LatencyResult
 from benchmarks.machine import describe
 from benchmarks.postgres import Server
@@ -42,6 +42,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite latency run")
+    parser.add_argument("--no-import", action="store_true", help="skip the bulk import run")
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args()
 
@@ -138,6 +139,7 @@ async def main() -> None:
     say(f"Machine: {machine.header()}\nCode: {code}")
     throughput: list[ScenarioResult] = []
     latencies: list[LatencyResult] = []
+    imported: bulk_import.ImportResult | None = None
     try:
         if not args.no_throughput:
             for scenario in scenarios(args):
@@ -150,6 +152,9 @@ async def main() -> None:
                 if not args.no_sqlite:
                     say(f"Latency on SQLite + embedded NATS: {args.samples} samples")
                     latencies.append(await latency_sqlite(args, Path(tmp) / "sqlite"))
+        if not args.no_import:
+            say("Bulk import: 10,000 organisations and 50,000 relationships")
+            imported = await bulk_import.measure(server, 10_000, 50_000)
     finally:
         await server.drop_all()
     minutes = (time.monotonic() - began) / 60
@@ -171,6 +176,8 @@ async def main() -> None:
         code=code,
         notes=notes,
     )
+    if imported is not None:
+        text = text.rstrip("\n") + "\n\n" + bulk_import.section(imported) + "\n"
     args.output.write_text(text)
     say("")
     say(text)

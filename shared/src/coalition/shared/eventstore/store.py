@@ -443,6 +443,12 @@ class EventStore:
         async with self.transaction() as tx:
             return await tx.append(stream_id, stream_type, new_events, expected_version)
 
+    async def analyze(self) -> None:
+        """Refresh the planner's statistics of the log after a bulk load: until autovacuum
+        gets to it, PostgreSQL may scan the whole table for a lookup of many streams."""
+        async with self.engine.begin() as conn:
+            await conn.execute(sa.text("ANALYZE events"))
+
     def notify(self) -> None:
         for listener in self._listeners:
             listener.set()

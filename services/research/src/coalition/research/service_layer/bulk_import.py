@@ -45,6 +45,8 @@ IMPORT_STREAM_TYPE = "import"
 ROWS_PER_STEP = 500
 """Rows decided between two yields to the event loop, so progress can be read meanwhile."""
 ATTEMPTS = 3
+ANALYZE_AFTER = 1000
+"""Events written by one import after which the database's statistics are refreshed."""
 ORDER = {"organisation": 0, "position": 1, "relationship": 2}
 
 
@@ -207,6 +209,8 @@ async def write(store: EventStore, job: ImportJob, plan: Plan, metadata: Metadat
     async with store.transaction() as tx:
         await tx.append_many(appends)
     job.events = events
+    if events >= ANALYZE_AFTER:
+        await store.analyze()
 
 
 async def completed(store: EventStore, import_id: str) -> FileImported | None:
