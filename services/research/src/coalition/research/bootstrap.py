@@ -2,6 +2,7 @@
 
 from coalition.research.entrypoints.api import router
 from coalition.research.entrypoints.crm_api import router as crm_router
+from coalition.research.entrypoints.demo import load as load_demo
 from coalition.research.entrypoints.imports_api import router as imports_router
 from coalition.research.entrypoints.subscribers import subscriptions
 from coalition.shared.service import ServiceSpec
@@ -14,4 +15,5 @@ service = ServiceSpec(
     ),
     routers=[router, crm_router, imports_router],
     subscriptions=subscriptions,
+    demo=load_demo,
 )
