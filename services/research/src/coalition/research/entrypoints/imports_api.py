@@ -23,7 +23,11 @@ ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
 FILE_BODY: dict[str, Any] = {
     "required": True,
     "description": "The file: CSV, JSON Lines or GraphML (docs/imports.md gives the columns).",
-    "content": {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES},
+    # No `type`: the body is a file of any text (`{}` sent as text/csv is a CSV file with one
+    # column and no rows), so no body is of a "wrong type"; bad rows are reported per row.
+    "content": {
+        media: {"schema": {"description": f"A file, as {media}."}} for media in MEDIA_TYPES
+    },
 }
 
 
