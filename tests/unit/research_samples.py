@@ -123,6 +123,7 @@ RESEARCH_SAMPLES: dict[str, DomainEvent] = {
         updated=3,
         unchanged=15,
         rejected=0,
+        skip_bad_rows=False,
         events=215,
     ),
 }

@@ -12,6 +12,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from coalition.research.service_layer.bulk_import import jobs_of
 from coalition.shared.registry import select
 from tests.integration.inprocess import Running, running
 from tests.support import eventually
@@ -120,3 +121,16 @@ async def test_rejected_requests_are_problems_naming_the_field(system: Running) 
     assert bad_layout.json()["errors"][0]["field"] == "query.layout"
     unknown = await system.client.get("/research/imports/00000000-0000-4000-8000-000000000000")
     assert unknown.status_code == 404
+
+
+async def test_after_a_restart_the_outcome_is_read_from_its_event(system: Running) -> None:
+    body = b'{"id": "u1", "name": "Unite", "kind": "union"}\n'
+    accepted = await send(system.client, body, "application/x-ndjson", skip_bad_rows=True)
+    import_id = accepted.json()["import_id"]
+    assert (await finished(system.client, import_id))["status"] == "completed"
+    jobs_of(system.runtime.store).jobs.clear()  # what a restart forgets
+    answer = (await system.client.get(f"/research/imports/{import_id}")).json()
+    assert (answer["status"], answer["created"], answer["events"]) == ("completed", 1, 1)
+    assert (answer["report_available"], answer["skip_bad_rows"]) == (False, True)
+    rows = await system.client.get(f"/research/imports/{import_id}/rows")
+    assert rows.status_code == 404

@@ -200,7 +200,7 @@ async def _job_or_record(
         format=done.file_format,
         layout=done.layout,
         dry_run=False,
-        skip_bad_rows=done.rejected > 0,
+        skip_bad_rows=done.skip_bad_rows,
         status="completed",
         phase="done",
         rows_total=done.rows,

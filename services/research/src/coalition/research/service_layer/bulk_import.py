@@ -202,6 +202,7 @@ async def write(store: EventStore, job: ImportJob, plan: Plan, metadata: Metadat
         updated=job.counts["updated"],
         unchanged=job.counts["unchanged"],
         rejected=job.counts["rejected"],
+        skip_bad_rows=job.skip_bad_rows,
         events=events,
     )
     record = NewEvent(payload=done, metadata=metadata)

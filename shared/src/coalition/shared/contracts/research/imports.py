@@ -28,6 +28,7 @@ class FileImported(DomainEvent):
     updated: int = Field(ge=0, description="Rows that changed a known one.")
     unchanged: int = Field(ge=0, description="Rows with nothing new.")
     rejected: int = Field(ge=0, description="Rows skipped as bad (only with skip_bad_rows).")
+    skip_bad_rows: bool = Field(description="Whether the caller asked to skip bad rows.")
     events: int = Field(ge=0, description="Events recorded, this one not included.")
 
 
