@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import duplicates, latency, report
+from benchmarks import bulk_import, duplicates, latency, report
 from benchmarks.latency import LatencyResult
 from benchmarks.machine import describe
 from benchmarks.postgres import Server
@@ -43,6 +43,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite latency run")
     parser.add_argument("--no-duplicates", action="store_true", help="skip duplicate detection")
+    parser.add_argument("--no-import", action="store_true", help="skip the bulk import run")
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args()
 
@@ -140,6 +141,7 @@ async def main() -> None:
     throughput: list[ScenarioResult] = []
     latencies: list[LatencyResult] = []
     sections: list[str] = []
+    imported: bulk_import.ImportResult | None = None
     try:
         if not args.no_throughput:
             for scenario in scenarios(args):
@@ -155,6 +157,9 @@ async def main() -> None:
         if not args.no_duplicates:
             say("Duplicate detection over the IRS Washington DC organisations")
             sections += [section] if (section := await duplicates.measure(server)) else []
+        if not args.no_import:
+            say("Bulk import: 10,000 organisations and 50,000 relationships")
+            imported = await bulk_import.measure(server, 10_000, 50_000)
     finally:
         await server.drop_all()
     minutes = (time.monotonic() - began) / 60
@@ -177,6 +182,8 @@ async def main() -> None:
         notes=notes,
         sections=sections,
     )
+    if imported is not None:
+        text = text.rstrip("\n") + "\n\n" + bulk_import.section(imported) + "\n"
     args.output.write_text(text)
     say("")
     say(text)

@@ -52,6 +52,7 @@ class World:
     stakeholder_id: str
     relationship_id: str
     duplicate_id: str  # a second record of our partner, which the insider merges into it
+    import_id: str
 
     async def events(self) -> int:
         counts = [len(await runtime.store.read_all()) for runtime in self.system.runtimes.values()]
@@ -142,6 +143,10 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
         )
         assert duplicate.status_code == 201
         await eventually(lambda: staged(system.client, duplicate.json()["partner_id"]))
+        upload = import_request()
+        upload["headers"].update(bearer(insider))
+        imported = await system.client.post("/research/imports", **upload)
+        assert imported.status_code == 202, imported.text
         yield World(
             system,
             insider,
@@ -156,6 +161,7 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
             stakeholder_id,
             tie.json()["relationship_id"],
             duplicate.json()["partner_id"],
+            imported.json()["import_id"],
         )
 
 
@@ -181,6 +187,15 @@ async def dead_delivery(client: httpx.AsyncClient, webhook_id: str) -> str | Non
     )
     items = answer.json()["items"]
     return str(items[0]["id"]) if items else None
+
+
+def import_request(dry_run: bool = True) -> dict[str, Any]:
+    """A one-organisation CSV file for our campaign (a dry run unless told)."""
+    return {
+        "params": {"campaign_id": OURS, "reason": "the union list", "dry_run": dry_run},
+        "content": b"id,name,kind\nu1,Unite the Union,union\n",
+        "headers": {"Content-Type": "text/csv"},
+    }
 
 
 def webhook_body(name: str) -> dict[str, Any]:
@@ -411,6 +426,9 @@ CASES = [
         lambda w: {"json": {"duplicate_id": w.duplicate_id, "reason": "one union, two records"}},
         404,
     ),
+    Case("POST", "/research/imports", lambda w: import_request(), 403, 202),
+    Case("GET", "/research/imports/{import_id}", nothing, 404),
+    Case("GET", "/research/imports/{import_id}/rows", nothing, 404),
 ]
 
 
@@ -429,6 +447,7 @@ def url(case: Case, world: World) -> str:
         subscription_id=world.spare_webhook_id if case.spare else world.webhook_id,
         delivery_id=world.delivery_id,
         name="civicrm",
+        import_id=world.import_id,
     )
 
 
@@ -437,8 +456,10 @@ def key(case: Case) -> str:
 
 
 async def ask(world: World, case: Case, key: str) -> httpx.Response:
+    request = case.request(world)
+    headers = {**request.pop("headers", {}), **bearer(key)}
     return await world.system.client.request(
-        case.method, url(case, world), headers=bearer(key), **case.request(world)
+        case.method, url(case, world), headers=headers, **request
     )
 
 

@@ -30,6 +30,7 @@ from coalition.shared.eventstore import (
     DuplicateEventError,
     EventStore,
     EventStoreError,
+    StreamAppend,
 )
 from coalition.shared.eventstore.hashing import GENESIS, recorded_event_hash
 from coalition.shared.eventstore.schema import events, relay_checkpoints
@@ -350,6 +351,48 @@ class EventStoreContract:
         assert [e.event_id for e in await whole_log(store)] == [event.event_id]
 
     # -- reading --------------------------------------------------------------------------------
+
+    async def test_append_many_writes_many_streams_chained_in_one_go(
+        self, store: EventStore
+    ) -> None:
+        known = stream_name()
+        await store.append(known, STREAM_TYPE, [new("a")], 0)
+        fresh = [stream_name() for _ in range(3)]
+        async with store.transaction() as tx:
+            before = await tx.read_streams([known, *fresh])
+            assert [len(before[s]) for s in (known, *fresh)] == [1, 0, 0, 0]
+            recorded = await tx.append_many(
+                [
+                    StreamAppend(known, STREAM_TYPE, [new("b"), new("c")], 1),
+                    *(StreamAppend(s, STREAM_TYPE, [new(s)], 0) for s in fresh),
+                    StreamAppend(stream_name(), STREAM_TYPE, [], 0),  # nothing to write
+                ]
+            )
+        assert [(e.stream_id, e.stream_version) for e in recorded] == [
+            (known, 2),
+            (known, 3),
+            *((s, 1) for s in fresh),
+        ]
+        assert_strictly_increasing([e.position for e in recorded])
+        after = await store.read_streams([known, *fresh])
+        assert [e.payload["item"] for e in after[known]] == ["a", "b", "c"]
+        assert (await store.verify()).ok
+
+    async def test_append_many_with_one_stale_stream_writes_nothing(
+        self, store: EventStore
+    ) -> None:
+        known = stream_name()
+        await store.append(known, STREAM_TYPE, [new("a")], 0)
+        before = len(await whole_log(store))
+        with pytest.raises(ConcurrencyError):
+            async with store.transaction() as tx:
+                await tx.append_many(
+                    [
+                        StreamAppend(stream_name(), STREAM_TYPE, [new("x")], 0),
+                        StreamAppend(known, STREAM_TYPE, [new("b")], 0),  # it is at 1
+                    ]
+                )
+        assert len(await whole_log(store)) == before
 
     async def test_read_stream_from_version(self, store: EventStore) -> None:
         stream = stream_name()

@@ -209,6 +209,22 @@ def redeliver(
 
 
 @app.command()
+def demo() -> None:
+    """Load the services' sample data: a demo campaign with real public data (DC exempt
+    organisations, the European Social Forum network). With `make run` going, scoring,
+    engagement and projections react within a minute; running it again adds nothing."""
+    from coalition.shared.registry import installed_services
+
+    async def run() -> None:
+        for name, spec in installed_services().items():
+            if spec.demo is not None:
+                async with service_store(name) as store:
+                    typer.echo(f"{name}:\n{await spec.demo(store)}")
+
+    asyncio.run(run())
+
+
+@app.command()
 def asyncapi(
     prefix: Annotated[
         str, typer.Option(help="Subject prefix, as COALITION_SUBJECT_PREFIX.")

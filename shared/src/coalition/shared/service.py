@@ -46,9 +46,14 @@ class ServiceSpec:
     first on stop. Each one copes with several instances of the service on its own (leadership
     by advisory lock, or row locks)."""
     version: str = "0.1.0"
+    upload_paths: frozenset[str] = frozenset()
+    """Routes that take a file as their body: they get `max_upload_bytes`, not `max_body_bytes`."""
+    demo: Demo | None = None
+    """`coalition demo`: sample data written into the service's store; says what it did."""
 
 
 Worker = Callable[["ServiceRuntime"], Coroutine[Any, Any, None]]
+Demo = Callable[[EventStore], Coroutine[Any, Any, str]]
 
 
 class ServiceRuntime:

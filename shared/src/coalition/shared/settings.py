@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 beyond)."
     )
+    max_upload_bytes: int = Field(
+        default=67_108_864,
+        ge=1024,
+        description="Largest file a service's upload routes accept (research's `/imports`).",
+    )
     admin_key: SecretStr | None = Field(
         default=None,
         description=(

@@ -9,7 +9,7 @@ from coalition.shared.eventstore.errors import (
     StoreBusyError,
 )
 from coalition.shared.eventstore.hashing import ChainVerification, verify_chain
-from coalition.shared.eventstore.store import EventStore, StoreTransaction
+from coalition.shared.eventstore.store import EventStore, StoreTransaction, StreamAppend
 
 __all__ = [
     "ChainVerification",
@@ -20,5 +20,6 @@ __all__ = [
     "PreconditionFailedError",
     "StoreBusyError",
     "StoreTransaction",
+    "StreamAppend",
     "verify_chain",
 ]

@@ -19,7 +19,11 @@ from coalition.shared.settings import Settings
 from coalition.shared.web.authn import AuthMiddleware
 from coalition.shared.web.context import correlation_middleware
 from coalition.shared.web.idempotency import IdempotencyMiddleware
-from coalition.shared.web.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
+from coalition.shared.web.limits import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_UPLOAD_BYTES,
+    BodySizeLimit,
+)
 from coalition.shared.web.openapi import (
     merged_openapi,
     with_idempotency_key,
@@ -57,7 +61,11 @@ def health_router() -> APIRouter:
     return router
 
 
-def service_app(spec: ServiceSpec, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+def service_app(
+    spec: ServiceSpec,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+) -> FastAPI:
     """The FastAPI app of one service (its routes, health, problem details, OpenAPI)."""
     app = FastAPI(
         title=f"Coalition {spec.title}", description=spec.description, version=spec.version
@@ -65,7 +73,12 @@ def service_app(spec: ServiceSpec, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES)
     app.add_middleware(IdempotencyMiddleware)  # keys are scoped to the authenticated caller
     app.add_middleware(AuthMiddleware, service=spec.name)  # inside the correlation middleware
     app.middleware("http")(correlation_middleware)
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)  # outermost
+    app.add_middleware(  # outermost
+        BodySizeLimit,
+        max_bytes=max_body_bytes,
+        upload_paths=spec.upload_paths,
+        max_upload_bytes=max_upload_bytes,
+    )
     install_problem_handlers(app)
     app.include_router(health_router())
     for router in spec.routers:
@@ -85,7 +98,10 @@ def service_app(spec: ServiceSpec, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES)
 def build_app(specs: Sequence[ServiceSpec], settings: Settings) -> FastAPI:
     """A process serving `specs`, each under `/<name>`. With no NATS URL configured, an embedded
     NATS server with JetStream starts first and stops last."""
-    children = {spec.name: service_app(spec, settings.max_body_bytes) for spec in specs}
+    children = {
+        spec.name: service_app(spec, settings.max_body_bytes, settings.max_upload_bytes)
+        for spec in specs
+    }
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

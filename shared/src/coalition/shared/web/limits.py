@@ -11,25 +11,37 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from coalition.shared.web.problems import problem
+from coalition.shared.web.problems import problem, route_path
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
+DEFAULT_MAX_UPLOAD_BYTES = 67_108_864
 
 
 class BodySizeLimit:
-    """Pure ASGI middleware, outermost in each service's app."""
+    """Pure ASGI middleware, outermost in each service's app. File uploads (the paths a service
+    names as such, e.g. research's `/imports`) get a larger limit than JSON requests."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        *,
+        upload_paths: frozenset[str] = frozenset(),
+        max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_paths = upload_paths
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        limit = self.max_upload_bytes if route_path(scope) in self.upload_paths else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         chunks: list[bytes] = []
         size = 0
@@ -39,8 +51,8 @@ class BodySizeLimit:
                 return  # the client went away
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
+            if size > limit:
+                await self._refuse(scope, receive, send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -56,11 +68,11 @@ class BodySizeLimit:
 
         await self.app(scope, whole_body, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         await problem(
             413,
             "Request body too large",
-            f"Request bodies are limited to {self.max_bytes} bytes.",
+            f"Request bodies are limited to {limit} bytes here.",
             "body-too-large",
             Request(scope),
         )(scope, receive, send)

@@ -142,6 +142,11 @@ def summary(event: RecordedEvent) -> str:
         case "CampaignNeedsStated":
             needs = [*p["constituencies"], *p["regions"], *p["capabilities"]]
             return f"needs stated: {', '.join(needs) or 'none'}"
+        case "FileImported":
+            return (
+                f"{p['source']} file imported ({p['file_format']}): {p['rows']} rows, "
+                f"{p['created']} created, {p['updated']} updated, {p['rejected']} rejected"
+            )
         case "StakeholderRecorded":
             return f"stakeholder {p['name']} ({p['kind']}) recorded"
         case "RelationshipRecorded":

@@ -44,7 +44,17 @@ from coalition.shared.web.problems import NotFoundError
 router = APIRouter(tags=["partners"])
 
 PartnerId = Annotated[str, Path(max_length=100, description="The partner's id.")]
-Website = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^https?://[^\s]+$")]
+Website = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=2000,
+        # Printable ASCII only (an international domain in its punycode form): a class that
+        # JSON Schema's and Python's regex engines read alike, unlike `\s`.
+        pattern=r"^https?://[!-~]+$",
+        description="`http://` or `https://` and printable ASCII.",
+    ),
+]
 ReasonQuery = Annotated[str, Query(min_length=1, max_length=2000, description="Why.")]
 
 

@@ -23,6 +23,7 @@ from coalition.shared.contracts.research.common import (
     OrganisationKind,
     Stance,
 )
+from coalition.shared.contracts.research.imports import FileImported
 from coalition.shared.contracts.research.network import (
     NodeRef,
     NodeType,
@@ -70,6 +71,7 @@ EVENTS = (
     PartnersMerged,
     PartnerArchived,
     CrmImportCompleted,
+    FileImported,
     # the stakeholder network
     StakeholderRecorded,
     RelationshipRecorded,
@@ -90,6 +92,7 @@ __all__ = [
     "DealBreakerDeclared",
     "DealBreakerLifted",
     "DealBreakerRule",
+    "FileImported",
     "FundedBy",
     "IsKind",
     "KeyPersonRecorded",
