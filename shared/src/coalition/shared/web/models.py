@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Annotated
 
+from fastapi import Query
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -97,3 +98,7 @@ Labels = Annotated[list[Label], Field(max_length=200)]
 
 Note = Annotated[str, StringConstraints(min_length=1, max_length=5000, pattern=MULTILINE_TEXT)]
 """A paragraph: a mission, a description, what staff know."""
+
+
+ReasonQuery = Annotated[str, Query(min_length=1, max_length=2000, description="Why.")]
+"""Why, for a request without a body (a DELETE): the reason a body would carry."""

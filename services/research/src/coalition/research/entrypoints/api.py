@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from coalition.research.domain import partner as model
@@ -37,6 +37,7 @@ from coalition.shared.web.models import (
     Note,
     Place,
     Reason,
+    ReasonQuery,
     RequestBody,
 )
 from coalition.shared.web.problems import NotFoundError
@@ -55,7 +56,6 @@ Website = Annotated[
         description="`http://` or `https://` and printable ASCII.",
     ),
 ]
-ReasonQuery = Annotated[str, Query(min_length=1, max_length=2000, description="Why.")]
 
 
 class ExternalIdIn(RequestBody):
@@ -239,7 +239,7 @@ def _answer(partner: model.Partner, response: Response) -> PartnerPublic:
     return PartnerPublic.of(partner)
 
 
-async def _visible_partner(
+async def visible_partner(
     store: StoreDep, principal: PrincipalDep, partner_id: str
 ) -> model.Partner:
     """The partner, if it is one of the caller's campaigns'; else 404 as for an unknown id."""
@@ -258,7 +258,7 @@ async def _change(
     if_match: str | None,
     response: Response,
 ) -> PartnerPublic:
-    partner = await _visible_partner(store, principal, partner_id)
+    partner = await visible_partner(store, principal, partner_id)
     changed = await handlers.change_partner(
         store,
         context.metadata(reason=reason, campaign_id=partner.campaign_id),
@@ -296,7 +296,7 @@ async def identify_partner(
 async def get_partner(
     partner_id: PartnerId, store: StoreDep, principal: PrincipalDep, response: Response
 ) -> PartnerPublic:
-    return _answer(await _visible_partner(store, principal, partner_id), response)
+    return _answer(await visible_partner(store, principal, partner_id), response)
 
 
 @router.put("/partners/{partner_id}/profile", summary="Replace the partner's profile.")

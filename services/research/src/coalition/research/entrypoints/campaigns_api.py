@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from coalition.research.domain import campaign as model
@@ -17,7 +17,16 @@ from coalition.shared.contracts.research import DealBreakerRule, Priority, Stanc
 from coalition.shared.events.envelope import DomainEvent, RecordedEvent
 from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
 from coalition.shared.web.deps import ContextDep, IfMatch, StoreDep, parse_if_match
-from coalition.shared.web.models import Day, Identifier, Labels, Name, Note, Reason, RequestBody
+from coalition.shared.web.models import (
+    Day,
+    Identifier,
+    Labels,
+    Name,
+    Note,
+    Reason,
+    ReasonQuery,
+    RequestBody,
+)
 from coalition.shared.web.problems import NotFoundError
 
 router = APIRouter(tags=["campaigns"])
@@ -27,7 +36,6 @@ ItemId = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")]
 IssuePath = Annotated[
     str, Path(min_length=1, max_length=100, pattern=r"^[\w .-]*\w[\w .-]*$", description="Issue.")
 ]
-ReasonQuery = Annotated[str, Query(min_length=1, max_length=2000, description="Why.")]
 
 
 class CampaignCreate(RequestBody):

@@ -9,15 +9,11 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from coalition.research.domain.duplicates import DEFAULT_MIN_SIMILARITY
-from coalition.research.domain.partner import Partner
-from coalition.research.entrypoints.api import PartnerPublic, public
-from coalition.research.service_layer import duplicates, handlers
-from coalition.shared.access.principal import Principal
-from coalition.shared.eventstore.store import EventStore
-from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
+from coalition.research.entrypoints.api import PartnerPublic, public, visible_partner
+from coalition.research.service_layer import duplicates
+from coalition.shared.web.auth import PrincipalDep, require_campaign
 from coalition.shared.web.deps import ContextDep, IfMatch, StoreDep, parse_if_match
 from coalition.shared.web.models import Identifier, Reason, RequestBody
-from coalition.shared.web.problems import NotFoundError
 
 router = APIRouter(tags=["duplicates"])
 
@@ -84,13 +80,6 @@ async def list_candidates(
     return CandidatePage(items=items, next_cursor=next_cursor)
 
 
-async def _visible_partner(store: EventStore, principal: Principal, partner_id: str) -> Partner:
-    """The partner, if the caller may see it; another campaign's partner does not exist."""
-    partner = await handlers.get_partner(store, partner_id)
-    visible(principal, partner.campaign_id, NotFoundError(f"partner {partner_id} not found"))
-    return partner
-
-
 @router.post(
     "/partners/{partner_id}/merges",
     summary="Merge a duplicate into this partner; the duplicate is archived, both keep their "
@@ -106,8 +95,8 @@ async def merge_duplicate(
     if_match: IfMatch = None,
 ) -> PartnerPublic:
     """Returns the partner that remains, with its new version as `ETag`."""
-    partner = await _visible_partner(store, principal, partner_id)
-    await _visible_partner(store, principal, body.duplicate_id)
+    partner = await visible_partner(store, principal, partner_id)
+    await visible_partner(store, principal, body.duplicate_id)
     survivor = await duplicates.merge(
         store,
         context.metadata(reason=body.reason, campaign_id=partner.campaign_id),
