@@ -35,11 +35,11 @@ from coalition.shared.contracts.research import (
     PartnerLinkedToCrm,
     PartnerProfileUpdated,
 )
-from coalition.shared.contracts.scoring import PartnerScored
 from coalition.shared.events.envelope import DomainEvent, Metadata, RecordedEvent
 from coalition.shared.messaging.cloudevents import event_subject, to_headers
 from tests.unit.domain.histories import OCCURRED_AT, recorded
 from tests.unit.research_samples import RESEARCH_SAMPLES
+from tests.unit.scoring_samples import SCORING_SAMPLES
 
 DOC = Path(__file__).parents[2] / "docs" / "asyncapi.json"
 TERMS_HASH = "3" * 64
@@ -74,15 +74,7 @@ SAMPLES: dict[str, DomainEvent] = {
         country="DE",
         members=12_345,
     ),
-    "PartnerScored": PartnerScored(
-        partner_id="p1",
-        campaign_id="c1",
-        score=0.72,
-        components={"kind": 0.9, "reach": 0.45},
-        model="skeleton",
-        model_version=1,
-        inputs=[str(uuid.uuid4())],
-    ),
+    **SCORING_SAMPLES,
     **RESEARCH_SAMPLES,
     "EngagementOpened": EngagementOpened(
         engagement_id="c1.p1",
