@@ -41,7 +41,7 @@ class InfluenceWeights(BaseModel):
     reach: float = Field(default=0.2, ge=0.0, le=1.0, description="Members and media audience.")
 
 
-def _default_tie_weights() -> dict[str, float]:
+def _default_tie_weights() -> dict[RelationshipType, float]:
     return {
         "member_of": 0.6,
         "funds": 0.8,
