@@ -83,6 +83,9 @@ def postgres_admin_url() -> Iterator[str]:
     yield url
 
 
+ALL_SERVICES = ["research", "scoring", "engagement", "agreement", "projections"]
+
+
 @pytest_asyncio.fixture
 async def postgres_database(postgres_admin_url: str) -> AsyncIterator[str]:
     """A fresh, empty database; yields its SQLAlchemy URL (asyncpg driver), drops it after."""
@@ -103,6 +106,25 @@ async def postgres_database(postgres_admin_url: str) -> AsyncIterator[str]:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await admin.close()
+
+
+@pytest_asyncio.fixture
+async def postgres_databases(postgres_admin_url: str, unique_prefix: str) -> AsyncIterator[str]:
+    """One fresh database per service; yields the URL template with `{service}`."""
+    admin_url = make_url(postgres_admin_url).set(drivername="postgresql")
+    admin = await asyncpg.connect(admin_url.render_as_string(hide_password=False))
+    names = [f"{unique_prefix}_{service}" for service in [*ALL_SERVICES, "access"]]
+    try:
+        for name in names:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        template = admin_url.set(
+            drivername="postgresql+asyncpg", database=f"{unique_prefix}_SERVICE"
+        )
+        yield template.render_as_string(hide_password=False).replace("SERVICE", "{service}")
+    finally:
+        for name in names:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
 
 
 # -- SQLite -------------------------------------------------------------------------------------

@@ -5,35 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
-from sqlalchemy.engine import make_url
 
 from tests.support import ServerProcess, bearer, delete_stream
 
 SERVICES = ["research", "scoring", "engagement", "agreement", "projections"]
 JWT_SECRET = "the-e2e-system-s-secret-for-people-s-tokens"
-
-
-@pytest_asyncio.fixture
-async def postgres_databases(postgres_admin_url: str, unique_prefix: str) -> AsyncIterator[str]:
-    """One fresh database per service; yields the URL template with `{service}`."""
-    admin_url = make_url(postgres_admin_url).set(drivername="postgresql")
-    admin = await asyncpg.connect(admin_url.render_as_string(hide_password=False))
-    names = [f"{unique_prefix}_{service}" for service in [*SERVICES, "access"]]
-    try:
-        for name in names:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        template = admin_url.set(
-            drivername="postgresql+asyncpg", database=f"{unique_prefix}_SERVICE"
-        )
-        yield template.render_as_string(hide_password=False).replace("SERVICE", "{service}")
-    finally:
-        for name in names:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 @pytest_asyncio.fixture

@@ -365,9 +365,21 @@ RESEARCH_CASES = [
     Case("POST", "/research/relationships/{relationship_id}/end", because(), 404),
 ]
 
+SCORING_CASES = [
+    Case("GET", "/scoring/campaigns/{campaign_id}/partners/{partner_id}/score", nothing, 404),
+    Case("GET", "/scoring/campaigns/{campaign_id}/partners/{partner_id}/scores", nothing, 404),
+    Case("GET", "/scoring/campaigns/{campaign_id}/scores", nothing, 404),
+    Case("GET", "/scoring/campaigns/{campaign_id}/coalition", nothing, 404),
+    Case("POST", "/scoring/campaigns/{campaign_id}/rescore", because(), 404, 202),
+    Case("POST", "/scoring/campaigns/{campaign_id}/models", because(name="crm-model"), 404, 201),
+    Case("GET", "/scoring/campaigns/{campaign_id}/models", nothing, 404),
+    Case("GET", "/scoring/campaigns/{campaign_id}/models/{version}", nothing, 404),
+    Case("POST", "/scoring/campaigns/{campaign_id}/what-if", lambda _: {"json": {}}, 404),
+]
+
 CASES = [
     *RESEARCH_CASES,
-    Case("GET", "/scoring/campaigns/{campaign_id}/partners/{partner_id}/score", nothing, 403),
+    *SCORING_CASES,
     Case(
         "GET", "/engagement/campaigns/{campaign_id}/partners/{partner_id}/engagement", nothing, 403
     ),
@@ -448,6 +460,7 @@ def url(case: Case, world: World) -> str:
         delivery_id=world.delivery_id,
         name="civicrm",
         import_id=world.import_id,
+        version="current",
     )
 
 

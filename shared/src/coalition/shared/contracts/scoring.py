@@ -165,6 +165,7 @@ class PartnerScored(DomainEvent):
 
     partner_id: str = Field(description="The partner scored.")
     campaign_id: str = Field(description="The campaign it was scored for.")
+    name: str | None = Field(default=None, description="The partner's name when scored.")
     score: float = Field(ge=0.0, le=1.0, description="The composite score, 0..1 (0 if excluded).")
     components: dict[str, float] = Field(description="Each component 0..1, by name.")
     breakdown: list[ComponentScore] = Field(
@@ -178,7 +179,7 @@ class PartnerScored(DomainEvent):
     )
     rank: int | None = Field(default=None, ge=1, description="Its rank among the candidates.")
     model: str = Field(description="Scoring model name.")
-    model_version: int = Field(ge=1, description="Scoring model version.")
+    model_version: int = Field(ge=0, description="Scoring model version (0: the default).")
     method: str = Field(
         default="coalition-score/1", description="The scoring code's method version."
     )
@@ -218,7 +219,7 @@ class CoalitionRecommended(DomainEvent):
 
     campaign_id: str = Field(description="The campaign.")
     model: str = Field(description="Scoring model name.")
-    model_version: int = Field(ge=1, description="Scoring model version.")
+    model_version: int = Field(ge=0, description="Scoring model version (0: the default).")
     members: list[CoalitionMember] = Field(description="The partners, in the order chosen.")
     coverage: float = Field(ge=0.0, le=1.0, description="Share of the weighted needs covered.")
     uncovered: list[str] = Field(description="Needs and issues nobody in it covers.")

@@ -1,78 +1,96 @@
-"""The walking skeleton's scoring model, `skeleton` v1: simple, documented, explainable.
+"""Scoring models: a campaign's named, versioned weights and rules, and the built-in default.
 
-score = 0.6 * kind_weight + 0.4 * reach, where
-- kind_weight is how much an organisation of that kind typically brings to an advocacy
-  coalition (unions and parties carry mobilising power; media and government bodies are
-  stakeholders more than partners), and
-- reach = log10(1 + members) / 6, capped at 1 (a million members or more is full reach;
-  unknown membership counts as 0, not as average).
-Later issues replace this with influence, alignment, capacity, complementarity and risk.
+A campaign that has published no model is scored by `coalition-default` version 0: the
+defaults of `ModelRules` under this method. Those defaults are part of the method: changing
+them means a new `METHOD`, so that every recorded score can still be reproduced.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from coalition.shared.contracts.research import PartnerIdentified
-from coalition.shared.contracts.scoring import PartnerScored
+from coalition.shared.contracts.scoring import ModelRules, ScoringModelPublished
 from coalition.shared.events.envelope import DomainEvent, RecordedEvent
+from coalition.shared.web.problems import InvalidInputError, NotFoundError
 
-MODEL = "skeleton"
-MODEL_VERSION = 1
-STREAM_TYPE = "partner-score"
+METHOD = "coalition-score/1"
+"""The version of the scoring code itself; recorded with every score."""
 
-KIND_WEIGHTS: dict[str, float] = {
-    "union": 0.9,
-    "party": 0.8,
-    "advocacy_group": 0.8,
-    "ngo": 0.7,
-    "interest_group": 0.7,
-    "community_group": 0.6,
-    "faith_group": 0.6,
-    "business_association": 0.5,
-    "think_tank": 0.5,
-    "media": 0.3,
-    "government_body": 0.2,
-}
+SCORE_STREAM_TYPE = "partner-score"
+MODEL_STREAM_TYPE = "scoring-model"
+RECOMMENDATION_STREAM_TYPE = "coalition-recommendation"
 
 
-def stream_id(campaign_id: str, partner_id: str) -> str:
+@dataclass(frozen=True, slots=True)
+class Model:
+    """One version of a scoring model."""
+
+    name: str
+    version: int
+    rules: ModelRules
+
+
+DEFAULT = Model("coalition-default", 0, ModelRules())
+
+
+def score_stream(campaign_id: str, partner_id: str) -> str:
     return f"score-{campaign_id}-{partner_id}"
 
 
-def reach(members: int | None) -> float:
-    if not members:
-        return 0.0
-    return min(1.0, math.log10(1 + members) / 6)
+def model_stream(campaign_id: str) -> str:
+    return f"scoring-model-{campaign_id}"
 
 
-def score_identified(history: Sequence[RecordedEvent], fact: RecordedEvent) -> list[DomainEvent]:
-    """Score a newly identified partner; nothing new if this fact was already scored or the
-    score would not change."""
-    partner = PartnerIdentified.model_validate(fact.payload)
-    components = {
-        "kind": KIND_WEIGHTS.get(partner.kind, 0.5),
-        "reach": round(reach(partner.members), 4),
-    }
-    score = round(0.6 * components["kind"] + 0.4 * components["reach"], 4)
-    if history and history[-1].payload.get("score") == score:
+def recommendation_stream(campaign_id: str) -> str:
+    return f"coalition-{campaign_id}"
+
+
+def versions(history: Sequence[RecordedEvent]) -> list[Model]:
+    """Every published version of a campaign's model, oldest first."""
+    published = [ScoringModelPublished.model_validate(event.payload) for event in history]
+    return [Model(p.name, p.version, p.rules) for p in published]
+
+
+def current(history: Sequence[RecordedEvent]) -> Model:
+    """The model a campaign is scored by now."""
+    published = versions(history)
+    return published[-1] if published else DEFAULT
+
+
+def version(history: Sequence[RecordedEvent], number: int) -> Model:
+    """One version, 0 being the default."""
+    if number == 0:
+        return DEFAULT
+    for model in versions(history):
+        if model.version == number:
+            return model
+    raise NotFoundError(f"the campaign has no model version {number}", field="path.version")
+
+
+def publish(
+    history: Sequence[RecordedEvent],
+    campaign_id: str,
+    name: str,
+    rules: ModelRules,
+    description: str | None,
+) -> list[DomainEvent]:
+    """The next version. Publishing the very same rules under the same name again records
+    nothing: the campaign is already scored by them."""
+    latest = current(history)
+    if history and latest.name == name and latest.rules == rules:
         return []
+    weights = rules.weights
+    if weights.influence + weights.alignment + weights.capacity + weights.complementarity <= 0:
+        raise InvalidInputError(
+            "at least one component weight must be above 0", field="body.rules.weights"
+        )
     return [
-        PartnerScored(
-            partner_id=partner.partner_id,
-            campaign_id=partner.campaign_id,
-            score=score,
-            components=components,
-            model=MODEL,
-            model_version=MODEL_VERSION,
-            inputs=[str(fact.event_id)],
+        ScoringModelPublished(
+            campaign_id=campaign_id,
+            name=name,
+            version=len(history) + 1,
+            rules=rules,
+            description=description,
         )
     ]
-
-
-def explain(scored: PartnerScored) -> str:
-    """The reason recorded with a score: every component, in words."""
-    parts = ", ".join(f"{name} {value:.2f}" for name, value in sorted(scored.components.items()))
-    formula = "0.6*kind + 0.4*reach"
-    return f"{scored.model} v{scored.model_version}: {formula} = {scored.score:.2f} ({parts})"

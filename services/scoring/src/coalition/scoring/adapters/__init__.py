@@ -1,0 +1,1 @@
+"""Scoring's adapters: its tables and their queries."""
