@@ -4,8 +4,8 @@ and the chain of ties that shows a conflict of interest. Pure: no I/O, same inpu
 The network is the campaign's typed, directed ties (`A funds B`), each with a recorded strength
 (0..1). A campaign's scoring model says how much each type of tie carries influence
 (`tie_weights`); a tie's *effective weight* is its strength times that. Ties of effective
-weight 0 (`opposed_to` by default), self-ties and ties to nodes outside the network carry
-nothing and are left out of every measure.
+weight 0 (`opposed_to` by default; below MIN_WEIGHT, 1e-9, counts as 0), self-ties and ties to
+nodes outside the network carry nothing and are left out of every measure.
 
 Measures (what Kumu calls them in brackets; see docs/scoring-network.md):
 
@@ -61,6 +61,9 @@ from dataclasses import dataclass
 import igraph
 
 DAMPING = 0.85
+MIN_WEIGHT = 1e-9
+"""Effective weights below this count as 0: recorded strengths are hundredths, anything this
+small is noise, and 1 / weight of a subnormal weight overflows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +113,9 @@ def centralities(
     pivots: int = 256,
 ) -> dict[str, Centrality]:
     """Every node in `nodes` gets an entry (isolated ones too). Ties whose ends are not in
-    `nodes`, self-ties and ties whose effective weight is not positive (or not finite) are
-    ignored. Weights are summed with `math.fsum`, so the order of the input does not change
-    the result."""
+    `nodes`, self-ties and ties whose effective weight is 0 (below `MIN_WEIGHT`, or not
+    finite) are ignored. Weights are summed with `math.fsum` and the graphs are built in key
+    order, so the order of the input does not change the result."""
     if pivots < 1:
         raise ValueError("pivots must be at least 1")
     keys = sorted(set(nodes))
@@ -130,7 +133,7 @@ def centralities(
         if s is None or t is None or s == t:
             continue
         weight = effective_weight(tie, tie_weights)
-        if not (weight > 0.0 and math.isfinite(weight)):
+        if not (weight >= MIN_WEIGHT and math.isfinite(weight)):
             continue
         directed[(s, t)].append(weight)
         out_degree[s] += 1
@@ -181,16 +184,17 @@ def _betweenness(
     pivots: int,
 ) -> tuple[list[float], bool]:
     n = len(keys)
+    sampled = n > exact_up_to and pivots < n
     if n < 3 or not distances:
-        return [0.0] * n, False
-    if n <= exact_up_to or pivots >= n:
+        return [0.0] * n, sampled
+    if not sampled:
         raw = graph.betweenness(directed=False, weights=distances)
-        scale, sampled = 1.0, False
+        scale = 1.0
     else:
         index = {key: i for i, key in enumerate(keys)}
         sources = sorted(index[key] for key in pivot_order(keys)[:pivots])
         raw = graph.betweenness(directed=False, weights=distances, sources=sources)
-        scale, sampled = n / pivots, True
+        scale = n / pivots
     pairs = (n - 1) * (n - 2) / 2
     return [min(1.0, float(value) * scale / pairs) for value in raw], sampled
 
