@@ -452,3 +452,22 @@ def test_shortest_path_is_the_fewest_hops_then_the_smallest_ids(
 
 def _rest(t: Tie) -> tuple[str, str, str, float]:
     return t.source, t.target, t.relationship, t.weight
+
+
+def test_the_benchmark_network_is_campaign_like_and_seeded() -> None:
+    from benchmarks.scoring_network import RELATIONSHIPS as USED
+    from benchmarks.scoring_network import synthetic_network
+
+    keys, ties = synthetic_network(500, 2_000, seed=3)
+    assert (keys, ties) == synthetic_network(500, 2_000, seed=3)
+    assert len(keys) == len(set(keys)) == 500
+    assert len(ties) == len({t.tie_id for t in ties}) == 2_000
+    partners = sum(key.startswith("partner:p") for key in keys)
+    assert 0.7 * 500 < partners < 0.9 * 500
+    assert all(key.startswith(("partner:p", "stakeholder:s")) for key in keys)
+    assert {t.relationship for t in ties} == set(USED) == set(RELATIONSHIPS)
+    assert all(t.source != t.target and 0.0 < t.weight <= 1.0 for t in ties)
+    known = set(keys)
+    assert all(t.source in known and t.target in known for t in ties)
+    degrees = sorted(centralities(keys, ties, EVEN).values(), key=lambda c: c.degree)
+    assert degrees[-1].degree > 10 * degrees[len(degrees) // 2].degree  # a few hubs
