@@ -1,6 +1,6 @@
-"""`make bench`: append throughput on PostgreSQL (ours, raw INSERT, eventsourcing) and
-end-to-end latency (PostgreSQL + NATS, then SQLite + embedded NATS); prints the tables and
-writes benchmarks/results.md.
+"""`make bench`: append throughput on PostgreSQL (ours, raw INSERT, eventsourcing),
+end-to-end latency (PostgreSQL + NATS, then SQLite + embedded NATS), duplicate detection, the
+scoring network measures and bulk import; prints the tables and writes benchmarks/results.md.
 
 Environment: COALITION_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
 and COALITION_BENCH_NATS_URL (default nats://127.0.0.1:4222). Every database and JetStream
@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import bulk_import, duplicates, latency, report
+from benchmarks import bulk_import, duplicates, latency, report, scoring_network
 from benchmarks.latency import LatencyResult
 from benchmarks.machine import describe
 from benchmarks.postgres import Server
@@ -44,6 +44,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite latency run")
     parser.add_argument("--no-duplicates", action="store_true", help="skip duplicate detection")
     parser.add_argument("--no-import", action="store_true", help="skip the bulk import run")
+    parser.add_argument("--no-network", action="store_true", help="skip the network measures")
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args()
 
@@ -157,6 +158,9 @@ async def main() -> None:
         if not args.no_duplicates:
             say("Duplicate detection over the IRS Washington DC organisations")
             sections += [section] if (section := await duplicates.measure(server)) else []
+        if not args.no_network:
+            say("Network measures: 10,000 nodes and 100,000 ties")
+            sections.append(scoring_network.section(scoring_network.measure()))
         if not args.no_import:
             say("Bulk import: 10,000 organisations and 50,000 relationships")
             imported = await bulk_import.measure(server, 10_000, 50_000)
