@@ -10,6 +10,7 @@ from coalition.shared.contracts.scoring import PartnerScored
 from coalition.shared.events.envelope import RecordedEvent
 from tests.unit.domain.histories import recorded
 from tests.unit.research_samples import RESEARCH_SAMPLES
+from tests.unit.scoring_samples import SCORING_SAMPLES
 
 HASH = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
@@ -232,3 +233,25 @@ def test_research_summaries_say_what_happened() -> None:
     assert summary(sample("ObjectiveSet")) == (
         "objective (critical): Pass the living wage ordinance, target 7 votes"
     )
+
+
+# -- scoring: scores, models and the coalition ------------------------------------------------
+
+
+def scoring_sample(event_type: str) -> RecordedEvent:
+    return recorded(SCORING_SAMPLES[event_type], 1)
+
+
+def test_scoring_summaries_name_exclusions_models_and_the_coalition() -> None:
+    assert summary(scoring_sample("PartnerScored")) == (
+        "scored 0.00 under living-wage-2027 v2: "
+        "excluded by a deal-breaker (Funded by Tobacco Trust)"
+    )
+    assert summary(scoring_sample("ScoringModelPublished")) == (
+        "scoring model living-wage-2027 v2 published"
+    )
+    assert summary(scoring_sample("CoalitionRecommended")) == (
+        "coalition recommended: Unite; 60% of the needs covered, uncovered: capability:legal"
+    )
+    assert partners_concerned(scoring_sample("CoalitionRecommended")) == ["p2"]
+    assert partners_concerned(scoring_sample("ScoringModelPublished")) == []

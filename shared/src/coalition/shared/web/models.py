@@ -38,7 +38,7 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=100_000, patter
 """A long text: the terms of an agreement, say."""
 
 
-def _whole_number(value: object) -> int:
+def whole_number(value: object) -> int:
     """JSON Schema's `integer`: 3 and 3.0 are integers; `true` and `"3"` are not."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("must be a whole number")
@@ -47,7 +47,7 @@ def _whole_number(value: object) -> int:
     return int(value)
 
 
-Count = Annotated[int, Field(ge=0, le=10_000_000_000), BeforeValidator(_whole_number)]
+Count = Annotated[int, Field(ge=0, le=10_000_000_000), BeforeValidator(whole_number)]
 """How many of something (members, staff): a whole number, 0 or more."""
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$")

@@ -67,6 +67,8 @@ def partners_concerned(event: RecordedEvent) -> list[str]:
         return [str(party) for party in p["parties"]]
     if event.event_type == "PartnersMerged":
         return [str(p["partner_id"]), str(p["merged_partner_id"])]
+    if event.event_type == "CoalitionRecommended":
+        return [str(member["partner_id"]) for member in p["members"]]
     if event.event_type in ("RelationshipRecorded", "RelationshipEnded"):
         ends = [p["source"], p["target"]]
         return list(dict.fromkeys(str(end["id"]) for end in ends if end["type"] == "partner"))
@@ -160,7 +162,20 @@ def summary(event: RecordedEvent) -> str:
         case "PartnerLinkedToCrm":
             return f"linked to {p['connector']} record {p['external_id']}"
         case "PartnerScored":
-            return f"scored {p['score']:.2f} under {p['model']} v{p['model_version']}"
+            text = f"scored {p['score']:.2f} under {p['model']} v{p['model_version']}"
+            if p.get("excluded"):
+                named = "; ".join(e["explanation"] for e in p.get("exclusions", []))
+                text += f": excluded by a deal-breaker ({named})"
+            elif p.get("recommended"):
+                text += ", in the recommended coalition"
+            return text
+        case "ScoringModelPublished":
+            return f"scoring model {p['name']} v{p['version']} published"
+        case "CoalitionRecommended":
+            names = ", ".join(m["name"] for m in p["members"]) or "nobody"
+            return f"coalition recommended: {names}; {p['coverage']:.0%} of the needs covered" + (
+                f", uncovered: {', '.join(p['uncovered'])}" if p["uncovered"] else ""
+            )
         case "EngagementOpened":
             return f"pipeline entry opened as {p['stage']}"
         case "AgreementDrafted":

@@ -244,28 +244,36 @@ async def current_versions(conn: AsyncConnection, campaign_id: str) -> dict[str,
 
 
 async def record_current(conn: AsyncConnection, recorded: Sequence[RecordedEvent]) -> None:
-    """Keep the latest recorded score of each partner."""
-    for event in recorded:
-        p = event.payload
-        values = {
-            "name": str(p.get("name") or p["partner_id"])[:300],
-            "score": float(p["score"]),
-            "excluded": bool(p["excluded"]),
-            "recommended": bool(p["recommended"]),
+    """Keep the latest recorded score of each partner: one batched upsert."""
+    rows = [
+        {
+            "campaign_id": event.payload["campaign_id"],
+            "partner_id": event.payload["partner_id"],
+            "name": str(event.payload.get("name") or event.payload["partner_id"])[:300],
+            "score": float(event.payload["score"]),
+            "excluded": bool(event.payload["excluded"]),
+            "recommended": bool(event.payload["recommended"]),
             "stream_version": event.stream_version,
             "event_id": event.event_id,
             "reason": event.metadata.reason,
-            "payload": p,
+            "payload": event.payload,
             "recorded_at": event.recorded_at,
         }
-        statement = _insert(conn, scoring_current).values(
-            campaign_id=p["campaign_id"], partner_id=p["partner_id"], **values
-        )
-        await conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["campaign_id", "partner_id"], set_=values
-            )
-        )
+        for event in recorded
+    ]
+    if not rows:
+        return
+    statement = _insert(conn, scoring_current)
+    updated = {
+        name: getattr(statement.excluded, name)
+        for name in rows[0]
+        if name not in ("campaign_id", "partner_id")
+    }
+    upsert = statement.on_conflict_do_update(
+        index_elements=["campaign_id", "partner_id"], set_=updated
+    )
+    for start in range(0, len(rows), 1000):
+        await conn.execute(upsert, rows[start : start + 1000])
 
 
 async def forget_current(conn: AsyncConnection, campaign_id: str, keep: set[str]) -> None:

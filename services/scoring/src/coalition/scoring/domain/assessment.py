@@ -10,12 +10,15 @@ as Kumu reports it (docs/scoring-network.md).
 
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from coalition.scoring.domain import coverage
 from coalition.scoring.domain.facts import CampaignFacts, PartnerFacts
@@ -60,9 +63,22 @@ class Assessment:
     """Coverage items (needs, issues, objectives) -> where the profile shows them."""
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def built(model: type[M], /, **values: Any) -> M:
+    """A model from values this module computed, every field given: no validation, no defaults
+    (a re-score builds hundreds of thousands; `model_construct` costs ten times as much)."""
+    made = model.__new__(model)
+    object.__setattr__(made, "__dict__", values)
+    object.__setattr__(made, "__pydantic_fields_set__", set(values))
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made
+
+
 def _evidence(fact: str, event_id: str | None = None, path: list[str] | None = None) -> Evidence:
-    # Built without validation: thousands per re-score, from values this module computed.
-    return Evidence.model_construct(fact=fact[:1000], event_id=event_id, path=path or [])
+    return built(Evidence, fact=fact[:1000], event_id=event_id, path=path or [])
 
 
 def _component(
@@ -72,7 +88,8 @@ def _component(
     measures: dict[str, float],
     evidence: list[Evidence],
 ) -> ComponentScore:
-    return ComponentScore.model_construct(
+    return built(
+        ComponentScore,
         name=name,
         value=_round(value),
         weight=weight,
@@ -99,6 +116,9 @@ class CampaignContext:
     def __init__(self, facts: CampaignFacts, rules: ModelRules) -> None:
         self.facts = facts
         self.rules = rules
+        self.explain = True
+        """Whether to gather evidence: a re-score first weighs everyone without it, then
+        explains only the partners whose recorded score changes."""
         self.candidates = sorted(
             (p for p in facts.partners.values() if not p.archived), key=lambda p: p.partner_id
         )
@@ -266,7 +286,18 @@ def alignment(partner: PartnerFacts, ctx: CampaignContext) -> tuple[float, float
 def alignment_component(partner: PartnerFacts, ctx: CampaignContext) -> ComponentScore:
     value, certainty, interest, _urgency = ctx.alignment[partner.partner_id]
     evidence: list[Evidence] = []
-    unknown: list[str] = []
+    unknown = [issue for issue in ctx.facts.issues if issue not in partner.positions]
+    measures = {
+        "certainty": certainty,
+        "upper_bound": value + (1 - certainty),
+        "interest": interest,
+        "issues_known": float(len(ctx.facts.issues) - len(unknown)),
+        "issues": float(len(ctx.facts.issues)),
+    }
+    weight = ctx.rules.weights.alignment
+    if not ctx.explain:
+        return _component("alignment", value, weight, measures, evidence)
+    unknown = []
     ranked = sorted(ctx.facts.issues.items(), key=lambda item: (-item[1][1], item[0]))
     for issue, (stance, weight, _event) in ranked:
         theirs = partner.positions.get(issue)
@@ -284,14 +315,7 @@ def alignment_component(partner: PartnerFacts, ctx: CampaignContext) -> Componen
         evidence.append(_evidence(f"position unknown on {', '.join(unknown)}: counted as 0"))
     if not ctx.facts.issues:
         evidence.append(_evidence("the campaign has taken no policy positions yet"))
-    measures = {
-        "certainty": certainty,
-        "upper_bound": value + (1 - certainty),
-        "interest": interest,
-        "issues_known": float(len(ctx.facts.issues) - len(unknown)),
-        "issues": float(len(ctx.facts.issues)),
-    }
-    return _component("alignment", value, ctx.rules.weights.alignment, measures, evidence)
+    return _component("alignment", value, weight, measures, evidence)
 
 
 def influence_component(partner: PartnerFacts, ctx: CampaignContext) -> ComponentScore:
@@ -310,8 +334,8 @@ def influence_component(partner: PartnerFacts, ctx: CampaignContext) -> Componen
             continue
         other = tie.target if tie.source == key else tie.source
         record, kind = ctx.kinds[other]
-        standing = ctx.network[other].pagerank_scaled
-        strongest.append((effective * standing, tie))
+        if ctx.explain:
+            strongest.append((effective * ctx.network[other].pagerank_scaled, tie))
         if kind in ACCESS_KINDS[record]:
             access += effective
             access_ties.append((effective, tie))
@@ -333,20 +357,9 @@ def influence_component(partner: PartnerFacts, ctx: CampaignContext) -> Componen
     }
     total = sum(blend_weights.values())
     value = sum(parts[n] * w for n, w in blend_weights.items()) / total if total else 0.0
-    evidence = [
-        _evidence(f"tie to policy or media: {ctx.describe(tie)}", ctx.tie_events.get(tie.tie_id))
-        for _w, tie in sorted(access_ties, key=lambda a: (-a[0], a[1].tie_id))[:3]
-    ]
-    shown = {tie.tie_id for _w, tie in access_ties}
-    evidence += [
-        _evidence(f"tie: {ctx.describe(tie)}", ctx.tie_events.get(tie.tie_id))
-        for _w, tie in sorted(strongest, key=lambda a: (-a[0], a[1].tie_id))
-        if tie.tie_id not in shown
-    ][:3]
-    if audience:
-        evidence.append(_evidence(f"reaches {audience:,} people (members and audience)"))
-    if not ctx.touching.get(key):
-        evidence.append(_evidence("no ties recorded in the campaign's network"))
+    evidence = (
+        _influence_evidence(ctx, key, access_ties, strongest, audience) if ctx.explain else []
+    )
     measures = {
         "pagerank": measured.pagerank,
         "pagerank_scaled": measured.pagerank_scaled,
@@ -362,6 +375,32 @@ def influence_component(partner: PartnerFacts, ctx: CampaignContext) -> Componen
     return _component("influence", value, ctx.rules.weights.influence, measures, evidence)
 
 
+def _influence_evidence(
+    ctx: CampaignContext,
+    key: str,
+    access_ties: list[tuple[float, Tie]],
+    strongest: list[tuple[float, Tie]],
+    audience: int,
+) -> list[Evidence]:
+    """The strongest ties to policy and media, then the ties to the most central others."""
+    top_access = heapq.nsmallest(3, access_ties, key=lambda a: (-a[0], a[1].tie_id))
+    evidence = [
+        _evidence(f"tie to policy or media: {ctx.describe(tie)}", ctx.tie_events.get(tie.tie_id))
+        for _w, tie in top_access
+    ]
+    shown = {tie.tie_id for _w, tie in top_access}
+    others = [a for a in strongest if a[1].tie_id not in shown]
+    evidence += [
+        _evidence(f"tie: {ctx.describe(tie)}", ctx.tie_events.get(tie.tie_id))
+        for _w, tie in heapq.nsmallest(3, others, key=lambda a: (-a[0], a[1].tie_id))
+    ]
+    if audience:
+        evidence.append(_evidence(f"reaches {audience:,} people (members and audience)"))
+    if not ctx.touching.get(key):
+        evidence.append(_evidence("no ties recorded in the campaign's network"))
+    return evidence
+
+
 def capacity_component(partner: PartnerFacts, ctx: CampaignContext) -> ComponentScore:
     """Money, staff, volunteers and logistics, each as a percentile among the candidates."""
     values = resource_values(partner)
@@ -370,12 +409,19 @@ def capacity_component(partner: PartnerFacts, ctx: CampaignContext) -> Component
     for name in RESOURCE_NAMES:
         value = values[name]
         parts[name] = 0.0 if value is None else ctx.percentile(name, value)
+        if not ctx.explain:
+            continue
         if value is None:
-            evidence.append(_evidence(f"{name}: not known (counted as the least)"))
+            evidence.append(
+                _evidence(f"{name}: not known (counted as the least)", partner.profile_event)
+            )
         else:
             shown = _resource_text(partner, name)
             evidence.append(
-                _evidence(f"{name}: {shown}, ahead of {parts[name]:.0%} of the other candidates")
+                _evidence(
+                    f"{name}: {shown}, ahead of {parts[name]:.0%} of the other candidates",
+                    partner.profile_event,
+                )
             )
     value = sum(parts.values()) / len(parts)
     evidence.sort(key=lambda e: "not known" in e.fact)
@@ -384,12 +430,8 @@ def capacity_component(partner: PartnerFacts, ctx: CampaignContext) -> Component
         value,
         ctx.rules.weights.capacity,
         {f"percentile_{n}": v for n, v in parts.items()},
-        [_with_event(e, partner.profile_event) for e in evidence],
+        evidence,
     )
-
-
-def _with_event(evidence: Evidence, event_id: str) -> Evidence:
-    return _evidence(evidence.fact, event_id, evidence.path)
 
 
 def _resource_text(partner: PartnerFacts, name: str) -> str:
@@ -408,6 +450,14 @@ def complementarity_component(
     gaps = ctx.uncovered
     adds = {item: where for item, where in covered.items() if item in gaps}
     value = len(adds) / len(gaps) if gaps else 0.0
+    measures = {
+        "needs": float(len(ctx.needs)),
+        "uncovered_before": float(len(gaps)),
+        "covered_by_partner": float(len(adds)),
+    }
+    weight = ctx.rules.weights.complementarity
+    if not ctx.explain:
+        return _component("complementarity", value, weight, measures, [])
     evidence = [
         _evidence(f"covers {item} ({where})", partner.profile_event)
         for item, where in sorted(adds.items())
@@ -420,14 +470,7 @@ def complementarity_component(
         missing = sorted(set(gaps) - set(adds))
         if missing:
             evidence.append(_evidence(f"does not cover {', '.join(missing[:8])}"))
-    measures = {
-        "needs": float(len(ctx.needs)),
-        "uncovered_before": float(len(gaps)),
-        "covered_by_partner": float(len(adds)),
-    }
-    return _component(
-        "complementarity", value, ctx.rules.weights.complementarity, measures, evidence
-    )
+    return _component("complementarity", value, weight, measures, evidence)
 
 
 def exclusions(partner: PartnerFacts, ctx: CampaignContext) -> list[Exclusion]:
@@ -484,7 +527,8 @@ def exclusions(partner: PartnerFacts, ctx: CampaignContext) -> list[Exclusion]:
 def _exclusion(
     deal_breaker_id: str, rule: str, explanation: str, evidence: list[Evidence]
 ) -> Exclusion:
-    return Exclusion.model_construct(
+    return built(
+        Exclusion,
         deal_breaker_id=deal_breaker_id,
         rule=rule,
         explanation=explanation[:1000],
@@ -570,7 +614,8 @@ def quadrants(
         (False, False): "monitor",
     }[(influence >= high, interest >= high)]
     salience = SALIENCE[(influence >= high, legitimacy >= high, urgency >= high)]
-    return Quadrants.model_construct(
+    return built(
+        Quadrants,
         odi=odi,
         mendelow=mendelow,
         salience=salience,

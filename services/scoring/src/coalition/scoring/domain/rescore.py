@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from coalition.scoring.domain import assessment, coalition
@@ -62,9 +63,17 @@ def rescore(
 ) -> Outcome:
     """Pure: the facts, the model and what was recorded before -> what to record now."""
     ctx = assessment.CampaignContext(facts, model.rules)
+    # Most partners will be recorded (a first score, a new model): explain everyone at once.
+    # Otherwise weigh everyone without evidence and explain only the partners that change.
+    same_model = sum(
+        1 for r in previous.values() if (r.model, r.model_version) == (model.name, model.version)
+    )
+    explain_all = same_model < len(ctx.candidates) / 2
+    ctx.explain = explain_all
     assessed = assessment.ranked(
         assessment.assess_partner(partner, ctx) for partner in ctx.candidates
     )
+    ctx.explain = True
     wanted = coalition.items(facts, ctx.already_covered)
     budget = coalition.capacity(facts, model.rules)
     chosen = coalition.recommend(
@@ -78,27 +87,20 @@ def rescore(
     scores: list[PartnerScored] = []
     changed: list[PartnerScored] = []
     for rank, one in enumerate(assessed, start=1):
-        scored = PartnerScored.model_construct(
-            partner_id=one.partner_id,
+        recorded = partial(
+            _scored,
             campaign_id=facts.campaign_id,
-            name=one.name,
-            score=one.score,
-            components=one.components,
-            breakdown=one.breakdown,
-            excluded=one.excluded,
-            exclusions=one.exclusions,
-            quadrants=one.quadrants,
-            recommended=one.partner_id in members,
+            model=model,
             rank=rank,
-            model=model.name,
-            model_version=model.version,
-            method=METHOD,
-            inputs=one.inputs,
-            inputs_through=dict(inputs_through),
+            recommended=one.partner_id in members,
+            inputs_through=inputs_through,
             facts_digest=facts_digest,
         )
+        scored = recorded(one)
         scores.append(scored)
         if Recorded.of(scored.__dict__) != previous.get(one.partner_id):
+            if not explain_all:
+                scored = recorded(assessment.assess_partner(facts.partners[one.partner_id], ctx))
             changed.append(scored)
     recommendation = CoalitionRecommended.model_construct(
         campaign_id=facts.campaign_id,
@@ -127,6 +129,38 @@ def rescore(
         synergies=coalition.synergies(
             [by_id[m.partner_id] for m in chosen.members], facts, ties_between(ctx, members)
         ),
+    )
+
+
+def _scored(
+    one: assessment.Assessment,
+    *,
+    campaign_id: str,
+    model: Model,
+    rank: int,
+    recommended: bool,
+    inputs_through: dict[str, int],
+    facts_digest: str,
+) -> PartnerScored:
+    return assessment.built(
+        PartnerScored,
+        partner_id=one.partner_id,
+        campaign_id=campaign_id,
+        name=one.name,
+        score=one.score,
+        components=one.components,
+        breakdown=one.breakdown,
+        excluded=one.excluded,
+        exclusions=one.exclusions,
+        quadrants=one.quadrants,
+        recommended=recommended,
+        rank=rank,
+        model=model.name,
+        model_version=model.version,
+        method=METHOD,
+        inputs=one.inputs,
+        inputs_through=dict(inputs_through),
+        facts_digest=facts_digest,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from coalition.scoring.adapters import repository
 from coalition.scoring.adapters.tables import scoring_current
@@ -36,7 +36,7 @@ from coalition.shared.web.deps import (
     conditional,
     parse_if_match,
 )
-from coalition.shared.web.models import Identifier, Note, Reason, RequestBody
+from coalition.shared.web.models import Identifier, Note, Reason, RequestBody, whole_number
 from coalition.shared.web.problems import InvalidInputError, NotFoundError
 
 router = APIRouter(tags=["scores"])
@@ -44,6 +44,9 @@ router = APIRouter(tags=["scores"])
 CampaignId = Annotated[str, Path(max_length=100, description="The campaign's id.")]
 PartnerId = Annotated[str, Path(max_length=100, description="The partner's id.")]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Whole = BeforeValidator(whole_number)
+"""JSON Schema's integer admits `63.0`; so do we."""
+RANKING_CURSOR = r"^[01]~[01]\.[0-9]{6}~[!-~]{1,100}$"
 
 
 def _seen(principal: Any, campaign_id: str) -> None:
@@ -209,7 +212,10 @@ async def ranking(
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[
-        str | None, Query(max_length=200, description="`next_cursor` of the last page.")
+        str | None,
+        Query(
+            max_length=200, pattern=RANKING_CURSOR, description="`next_cursor` of the last page."
+        ),
     ] = None,
     excluded: Annotated[bool | None, Query(description="Only the excluded, or only not.")] = None,
     recommended: Annotated[bool | None, Query(description="Only coalition members.")] = None,
@@ -366,7 +372,7 @@ class RulesIn(RequestBody):
         default_factory=dict, description="Per tie type, 0..1; the others keep their default."
     )
     high_threshold: Unit = 0.5
-    coalition_size: Annotated[int, Field(ge=1, le=100)] = 7
+    coalition_size: Annotated[int, Field(ge=1, le=100), Whole] = 7
     outreach_capacity: Annotated[float, Field(ge=0.0, le=100_000.0)] | None = None
 
     def rules(self) -> ModelRules:
@@ -501,7 +507,7 @@ async def get_model(
 class WhatIfIn(RequestBody):
     name: Identifier = Field(default="draft", description="A name for the draft.")
     rules: RulesIn = Field(default_factory=RulesIn)
-    limit: Annotated[int, Field(ge=1, le=500)] = 20
+    limit: Annotated[int, Field(ge=1, le=500), Whole] = 20
 
 
 class WhatIfPartner(BaseModel):
