@@ -124,10 +124,10 @@ def _refused() -> list[tuple[Stage, Stage]]:
     paused from identified)."""
     pairs = []
     for start in STAGES:
-        base = "identified" if start == "paused" else start
-        allowed = set(MOVES[start])
+        base: Stage = "identified" if start == "paused" else start
+        allowed: set[Stage] = set(MOVES[start])
         if start == "paused":
-            allowed |= {"identified"} | (MOVES["identified"] - {"paused"})
+            allowed |= {"identified", *MOVES["identified"]} - {"paused"}
         for to in STAGES:
             forward_skip = (
                 base in LADDER and to in LADDER and LADDER.index(to) - LADDER.index(base) >= 2
