@@ -76,8 +76,7 @@ async def open_entry(
         context.metadata(reason=body.reason, campaign_id=campaign_id),
         campaign_id,
         partner_id,
-        decide,
-        expected_version=0,
+        decide,  # refuses a second opening (a racing one is re-decided on the new stream)
     )
     location = ENTRY.format(campaign_id=campaign_id, partner_id=partner_id)
     response.headers["Location"] = f"/engagement{location}"
