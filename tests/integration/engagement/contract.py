@@ -334,7 +334,7 @@ class EngagementContract:
         )
         self.refused(
             await client.post(f"{base}/trust-assessments", json={**trust, "openness": 2}),
-            422,
+            409,
             "body.interaction_id",
         )
         self.refused(

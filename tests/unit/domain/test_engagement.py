@@ -313,7 +313,7 @@ def assess(stream: Stream, on: date, openness: int, reliability: int, support: i
 
 def test_trust_is_assessed_after_a_known_interaction() -> None:
     stream = opened_stream()
-    with pytest.raises(InvalidInputError) as unknown:
+    with pytest.raises(DomainError) as unknown:
         assess(stream, TODAY, 2, 2, 2)
     assert unknown.value.extra["field"] == "body.interaction_id"
     interact(stream)
@@ -352,7 +352,7 @@ def test_an_idea_may_name_other_partners_and_a_synergy() -> None:
     idea = entry(stream).ideas["d1"]
     assert idea.with_partners == ("p2",)
     assert idea.synergy == "media+members"
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(DomainError):
         pipeline.raise_idea(
             stream.history, idea_id="d2", kind="joint_action", title="x", interaction_id="nope"
         )

@@ -89,7 +89,7 @@ class FollowUp(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     follow_up_id: str = Field(description="Unique within the entry.")
-    what: str = Field(min_length=1, max_length=2000, description="What is to be done.")
+    what: str = Field(min_length=1, max_length=5000, description="What is to be done.")
     due_on: date = Field(description="When it is due.")
     owner_id: str = Field(description="The staff member who does it.")
 

@@ -367,7 +367,7 @@ def complete_follow_up(
 
 def _known_interaction(entry: Engagement, interaction_id: str | None) -> None:
     if interaction_id is not None and interaction_id not in entry.interactions:
-        raise InvalidInputError(
+        raise DomainError(
             f"no interaction {interaction_id} in this entry", field="body.interaction_id"
         )
 

@@ -10,7 +10,7 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from coalition.engagement.domain import pipeline, trust
 from coalition.engagement.entrypoints.api import ENTRY
@@ -28,12 +28,31 @@ from coalition.engagement.service_layer import handlers
 from coalition.shared.contracts.engagement import FollowUp, IdeaKind, InteractionKind
 from coalition.shared.web.auth import PrincipalDep, require_campaign
 from coalition.shared.web.deps import ContextDep, StoreDep
-from coalition.shared.web.models import Day, Identifier, Labels, Name, Note, Reason, RequestBody
+from coalition.shared.web.models import (
+    Day,
+    Identifier,
+    Labels,
+    Name,
+    Note,
+    Reason,
+    RequestBody,
+)
 
 router = APIRouter(tags=["dialogue"])
 
 People = Annotated[list[StaffId], Field(max_length=100)]
-Level = Annotated[int, Field(ge=1, le=4, description="1 low .. 4 high.")]
+
+
+def _whole_number(value: object) -> object:
+    """3 and 3.0 are the same level (JSON Schema's `integer`); `true` and `"3"` are not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Level = Annotated[
+    int, Field(ge=1, le=4, description="1 low .. 4 high."), BeforeValidator(_whole_number)
+]
 
 
 def new_id() -> str:

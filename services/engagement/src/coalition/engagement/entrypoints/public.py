@@ -34,7 +34,12 @@ CampaignPath = Annotated[
     str, Path(max_length=100, pattern=r"^[A-Za-z0-9_.-]+$", description="The campaign's id.")
 ]
 PartnerPath = Annotated[
-    str, Path(max_length=100, pattern=r"^[A-Za-z0-9_.-]+$", description="The partner's id.")
+    str,
+    Path(
+        max_length=88,  # the stream id, `engagement-<campaign>.<partner>`, holds 200 characters
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="The partner's id (research's, as given).",
+    ),
 ]
 ItemPath = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
 EntryIfMatch = Annotated[
