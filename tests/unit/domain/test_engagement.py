@@ -10,7 +10,7 @@ from typing import get_args
 
 import pytest
 
-from coalition.engagement.domain import follow_ups, outreach, pipeline, trust
+from coalition.engagement.domain import dialogue, follow_ups, outreach, pipeline, trust
 from coalition.engagement.domain.stages import LADDER, MOVES, STAGES, check_move
 from coalition.shared.contracts.engagement import (
     AutoOpenSet,
@@ -224,7 +224,7 @@ def test_capacity_refuses_an_owner_who_is_full() -> None:
 def interact(stream: Stream, interaction_id: str = "i1", *due: date) -> None:
     stream.apply(
         partial(
-            pipeline.record_interaction,
+            dialogue.record_interaction,
             interaction_id=interaction_id,
             kind="meeting",
             occurred_on=date(2026, 11, 1),
@@ -261,18 +261,18 @@ def test_an_interaction_keeps_people_interests_concerns_and_follow_ups() -> None
 def test_a_follow_up_is_completed_once() -> None:
     stream = opened_stream()
     interact(stream, "i1", date(2026, 11, 20))
-    stream.apply(partial(pipeline.complete_follow_up, follow_up_id="i1-f0", completed_on=TODAY))
+    stream.apply(partial(dialogue.complete_follow_up, follow_up_id="i1-f0", completed_on=TODAY))
     assert entry(stream).follow_ups["i1-f0"].completed_on == TODAY
     with pytest.raises(DomainError, match="was completed"):
-        stream.apply(partial(pipeline.complete_follow_up, follow_up_id="i1-f0", completed_on=TODAY))
+        stream.apply(partial(dialogue.complete_follow_up, follow_up_id="i1-f0", completed_on=TODAY))
     with pytest.raises(NotFoundError):
-        pipeline.complete_follow_up(stream.history, follow_up_id="nope", completed_on=TODAY)
+        dialogue.complete_follow_up(stream.history, follow_up_id="nope", completed_on=TODAY)
 
 
 def test_overdue_follow_ups_are_those_not_done_and_due_before_today() -> None:
     stream = opened_stream()
     interact(stream, "i1", date(2026, 11, 20), TODAY, date(2026, 11, 1))
-    stream.apply(partial(pipeline.complete_follow_up, follow_up_id="i1-f2", completed_on=TODAY))
+    stream.apply(partial(dialogue.complete_follow_up, follow_up_id="i1-f2", completed_on=TODAY))
     entries = [entry(stream)]
     late = follow_ups.listed(entries, today=TODAY)
     assert [d.follow_up.follow_up_id for d in late] == ["i1-f0"]  # due today is not late
@@ -299,7 +299,7 @@ def test_overdue_follow_ups_are_those_not_done_and_due_before_today() -> None:
 def assess(stream: Stream, on: date, openness: int, reliability: int, support: int) -> None:
     stream.apply(
         partial(
-            pipeline.assess_trust,
+            dialogue.assess_trust,
             assessment_id=f"a{len(stream.history)}",
             interaction_id="i1",
             assessed_on=on,
@@ -341,7 +341,7 @@ def test_an_idea_may_name_other_partners_and_a_synergy() -> None:
     stream = opened_stream()
     stream.apply(
         partial(
-            pipeline.raise_idea,
+            dialogue.raise_idea,
             idea_id="d1",
             kind="coordinated_advocacy",
             title="Joint testimony",
@@ -353,19 +353,19 @@ def test_an_idea_may_name_other_partners_and_a_synergy() -> None:
     assert idea.with_partners == ("p2",)
     assert idea.synergy == "media+members"
     with pytest.raises(DomainError):
-        pipeline.raise_idea(
+        dialogue.raise_idea(
             stream.history, idea_id="d2", kind="joint_action", title="x", interaction_id="nope"
         )
 
 
 def test_a_commitment_needs_a_dialogue_and_can_be_withdrawn_once() -> None:
     with pytest.raises(DomainError) as early:
-        pipeline.make_commitment(at("contacted").history, commitment_id="k", what="x", resources=[])
+        dialogue.make_commitment(at("contacted").history, commitment_id="k", what="x", resources=[])
     assert early.value.extra["field"] == "stage"
     stream = at("interested")
     [made] = stream.apply(
         partial(
-            pipeline.make_commitment,
+            dialogue.make_commitment,
             commitment_id="k1",
             what="Turn out 200 members",
             resources=["members", "venue", "members"],
@@ -373,12 +373,12 @@ def test_a_commitment_needs_a_dialogue_and_can_be_withdrawn_once() -> None:
     )
     assert isinstance(made, CommitmentMade)
     assert (made.partner_id, made.campaign_id, made.resources) == ("p1", "c1", ["members", "venue"])
-    stream.apply(partial(pipeline.withdraw_commitment, commitment_id="k1"))
+    stream.apply(partial(dialogue.withdraw_commitment, commitment_id="k1"))
     assert entry(stream).commitments["k1"].withdrawn
     with pytest.raises(DomainError):
-        stream.apply(partial(pipeline.withdraw_commitment, commitment_id="k1"))
+        stream.apply(partial(dialogue.withdraw_commitment, commitment_id="k1"))
     with pytest.raises(NotFoundError):
-        pipeline.withdraw_commitment(stream.history, commitment_id="nope")
+        dialogue.withdraw_commitment(stream.history, commitment_id="nope")
 
 
 # -- outreach settings and capacity ---------------------------------------------------------

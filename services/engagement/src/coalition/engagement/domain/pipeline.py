@@ -14,11 +14,9 @@ from datetime import date, datetime
 from coalition.engagement.domain.stages import OPEN, check_move
 from coalition.shared.contracts.engagement import (
     CommitmentMade,
-    CommitmentWithdrawn,
     EngagementOpened,
     EngagementOwnerAssigned,
     EngagementStageChanged,
-    FollowUp,
     FollowUpCompleted,
     IdeaKind,
     InteractionKind,
@@ -250,7 +248,8 @@ def current(history: Sequence[RecordedEvent]) -> Engagement:
     return entry
 
 
-def _ids(entry: Engagement) -> dict[str, str]:
+def ids(entry: Engagement) -> dict[str, str]:
+    """The fields every event of an entry carries."""
     return {
         "engagement_id": entry.engagement_id,
         "partner_id": entry.partner_id,
@@ -295,7 +294,7 @@ def move(history: Sequence[RecordedEvent], *, to: Stage, may_skip: bool) -> list
     entry = current(history)
     skipped = check_move(entry.stage, entry.paused_from, to, may_skip=may_skip)
     return [
-        EngagementStageChanged(**_ids(entry), from_stage=entry.stage, to_stage=to, skipped=skipped)
+        EngagementStageChanged(**ids(entry), from_stage=entry.stage, to_stage=to, skipped=skipped)
     ]
 
 
@@ -305,7 +304,7 @@ def assign_owner(history: Sequence[RecordedEvent], *, owner_id: str) -> list[Dom
     if entry.owner_id == owner_id:
         return []
     return [
-        EngagementOwnerAssigned(**_ids(entry), owner_id=owner_id, previous_owner_id=entry.owner_id)
+        EngagementOwnerAssigned(**ids(entry), owner_id=owner_id, previous_owner_id=entry.owner_id)
     ]
 
 
@@ -316,150 +315,6 @@ def check_capacity(staff_id: str, max_partners: int | None, carried: int) -> Non
             f"{staff_id} already carries {carried} of at most {max_partners} partners",
             field="body.owner_id",
         )
-
-
-def record_interaction(
-    history: Sequence[RecordedEvent],
-    *,
-    interaction_id: str,
-    kind: InteractionKind,
-    occurred_on: date,
-    our_participants: Sequence[str],
-    their_participants: Sequence[str],
-    summary: str,
-    interests: Sequence[str] = (),
-    concerns: Sequence[str] = (),
-    follow_ups: Sequence[FollowUp] = (),
-) -> list[DomainEvent]:
-    entry = current(history)
-    if interaction_id in entry.interactions:
-        raise DomainError(f"interaction {interaction_id} already recorded", field="interaction_id")
-    return [
-        InteractionRecorded(
-            **_ids(entry),
-            interaction_id=interaction_id,
-            kind=kind,
-            occurred_on=occurred_on,
-            our_participants=list(dict.fromkeys(our_participants)),
-            their_participants=list(dict.fromkeys(their_participants)),
-            summary=summary,
-            interests=list(dict.fromkeys(interests)),
-            concerns=list(dict.fromkeys(concerns)),
-            follow_ups=list(follow_ups),
-        )
-    ]
-
-
-def complete_follow_up(
-    history: Sequence[RecordedEvent], *, follow_up_id: str, completed_on: date
-) -> list[DomainEvent]:
-    entry = current(history)
-    follow_up = entry.follow_ups.get(follow_up_id)
-    if follow_up is None:
-        raise NotFoundError(f"follow-up {follow_up_id} not found", follow_up_id=follow_up_id)
-    if follow_up.completed_on is not None:
-        raise DomainError(
-            f"follow-up {follow_up_id} was completed on {follow_up.completed_on.isoformat()}",
-            field="follow_up_id",
-        )
-    return [FollowUpCompleted(**_ids(entry), follow_up_id=follow_up_id, completed_on=completed_on)]
-
-
-def _known_interaction(entry: Engagement, interaction_id: str | None) -> None:
-    if interaction_id is not None and interaction_id not in entry.interactions:
-        raise DomainError(
-            f"no interaction {interaction_id} in this entry", field="body.interaction_id"
-        )
-
-
-def assess_trust(
-    history: Sequence[RecordedEvent],
-    *,
-    assessment_id: str,
-    interaction_id: str,
-    assessed_on: date,
-    openness: int,
-    reliability: int,
-    mission_support: int,
-    note: str | None = None,
-) -> list[DomainEvent]:
-    """Rapport after an interaction of this entry, each dimension 1..4."""
-    entry = current(history)
-    _known_interaction(entry, interaction_id)
-    return [
-        TrustAssessed(
-            **_ids(entry),
-            assessment_id=assessment_id,
-            interaction_id=interaction_id,
-            assessed_on=assessed_on,
-            openness=openness,
-            reliability=reliability,
-            mission_support=mission_support,
-            note=note,
-        )
-    ]
-
-
-def raise_idea(
-    history: Sequence[RecordedEvent],
-    *,
-    idea_id: str,
-    kind: IdeaKind,
-    title: str,
-    description: str | None = None,
-    interaction_id: str | None = None,
-    with_partners: Sequence[str] = (),
-    synergy: str | None = None,
-) -> list[DomainEvent]:
-    entry = current(history)
-    _known_interaction(entry, interaction_id)
-    return [
-        ProjectIdeaRaised(
-            **_ids(entry),
-            idea_id=idea_id,
-            kind=kind,
-            title=title,
-            description=description,
-            interaction_id=interaction_id,
-            with_partners=[p for p in dict.fromkeys(with_partners) if p != entry.partner_id],
-            synergy=synergy,
-        )
-    ]
-
-
-def make_commitment(
-    history: Sequence[RecordedEvent], *, commitment_id: str, what: str, resources: Sequence[str]
-) -> list[DomainEvent]:
-    """What the partner says it will bring; only once a dialogue is under way."""
-    entry = current(history)
-    if entry.stage not in COMMITTING:
-        raise DomainError(
-            f"a partner {entry.stage} cannot commit yet: move the entry to in_dialogue first",
-            field="stage",
-            stage=entry.stage,
-        )
-    return [
-        CommitmentMade(
-            **_ids(entry),
-            commitment_id=commitment_id,
-            what=what,
-            resources=list(dict.fromkeys(resources)),
-        )
-    ]
-
-
-def withdraw_commitment(
-    history: Sequence[RecordedEvent], *, commitment_id: str
-) -> list[DomainEvent]:
-    entry = current(history)
-    commitment = entry.commitments.get(commitment_id)
-    if commitment is None:
-        raise NotFoundError(f"commitment {commitment_id} not found", commitment_id=commitment_id)
-    if commitment.withdrawn:
-        raise DomainError(
-            f"commitment {commitment_id} was already withdrawn", field="commitment_id"
-        )
-    return [CommitmentWithdrawn(**_ids(entry), commitment_id=commitment_id)]
 
 
 # -- reactions to scoring ----------------------------------------------------------------
@@ -488,7 +343,7 @@ def pause_for_exclusion(
     entry = Engagement.from_history(history)
     if entry is None or not scored.excluded or entry.stage not in OPEN:
         return []
-    return [EngagementStageChanged(**_ids(entry), from_stage=entry.stage, to_stage="paused")]
+    return [EngagementStageChanged(**ids(entry), from_stage=entry.stage, to_stage="paused")]
 
 
 def exclusion_reason(scored: PartnerScored) -> str:

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, BeforeValidator, Field
 
-from coalition.engagement.domain import pipeline, trust
+from coalition.engagement.domain import dialogue, trust
 from coalition.engagement.entrypoints.api import ENTRY
 from coalition.engagement.entrypoints.public import (
     AssessmentPublic,
@@ -151,7 +151,7 @@ async def record_interaction(
         for f in body.follow_ups
     ]
     decide = partial(
-        pipeline.record_interaction,
+        dialogue.record_interaction,
         interaction_id=new_id(),
         kind=body.kind,
         occurred_on=body.occurred_on,
@@ -180,7 +180,7 @@ async def complete_follow_up(
     if_match: EntryIfMatch = None,
 ) -> EngagementPublic:
     decide = partial(
-        pipeline.complete_follow_up,
+        dialogue.complete_follow_up,
         follow_up_id=follow_up_id,
         completed_on=body.completed_on or datetime.now(UTC).date(),
     )
@@ -205,7 +205,7 @@ async def assess_trust(
     if_match: EntryIfMatch = None,
 ) -> EngagementPublic:
     decide = partial(
-        pipeline.assess_trust,
+        dialogue.assess_trust,
         assessment_id=new_id(),
         interaction_id=body.interaction_id,
         assessed_on=body.assessed_on or datetime.now(UTC).date(),
@@ -254,7 +254,7 @@ async def raise_idea(
     if_match: EntryIfMatch = None,
 ) -> EngagementPublic:
     decide = partial(
-        pipeline.raise_idea,
+        dialogue.raise_idea,
         idea_id=new_id(),
         kind=body.kind,
         title=body.title,
@@ -285,7 +285,7 @@ async def make_commitment(
 ) -> EngagementPublic:
     """Once the entry is in_dialogue, interested or committed (409 naming `stage` before)."""
     decide = partial(
-        pipeline.make_commitment,
+        dialogue.make_commitment,
         commitment_id=new_id(),
         what=body.what,
         resources=body.resources,
@@ -309,7 +309,7 @@ async def withdraw_commitment(
     response: Response,
     if_match: EntryIfMatch = None,
 ) -> EngagementPublic:
-    decide = partial(pipeline.withdraw_commitment, commitment_id=commitment_id)
+    decide = partial(dialogue.withdraw_commitment, commitment_id=commitment_id)
     return await change(
         store, context, principal, campaign_id, partner_id, body.reason, decide, if_match, response
     )
