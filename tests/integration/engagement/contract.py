@@ -367,6 +367,37 @@ class EngagementContract:
         assert problem["current"]["version"] == 2
         assert await self.events(engagement) == before
 
+    async def test_stale_settings_get_409_with_the_settings_as_they_now_are(
+        self, engagement: Running
+    ) -> None:
+        client = engagement.client
+        first = await client.put(
+            f"{OUTREACH}/auto-open", json={"enabled": True, **WHY}, headers={"If-Match": '"0"'}
+        )
+        assert first.status_code == 200, first.text
+        assert first.headers["ETag"] == '"1"'
+        stale = await client.put(
+            f"{OUTREACH}/staff/staff:li/capacity",
+            json={"max_partners": 2, **WHY},
+            headers={"If-Match": '"0"'},
+        )
+        problem = self.refused(stale, 409)
+        assert problem["current"]["auto_open"] is True
+        assert problem["current_version"] == 1
+
+    async def test_a_retried_post_with_its_idempotency_key_records_once(
+        self, engagement: Running
+    ) -> None:
+        await self.open_entry(engagement, "unite")
+        call = {"kind": "call", "occurred_on": "2026-11-01", "summary": "Hello", **WHY}
+        headers = {"Idempotency-Key": "call-2026-11-01-unite"}
+        url = f"{entry_path('unite')}/interactions"
+        first = await engagement.client.post(url, json=call, headers=headers)
+        again = await engagement.client.post(url, json=call, headers=headers)
+        assert (first.status_code, again.status_code) == (201, 201)
+        assert again.json() == first.json()
+        assert len(again.json()["interactions"]) == 1
+
     async def test_two_writers_at_one_version_one_wins_one_gets_the_current_entry(
         self, engagement: Running
     ) -> None:

@@ -18,9 +18,14 @@ from coalition.engagement.entrypoints.public import (
     EntryIfMatch,
     FollowUpPublic,
     StaffId,
+    StaleEntryError,
 )
 from coalition.engagement.service_layer import handlers
+from coalition.shared.application import Decide
+from coalition.shared.eventstore.errors import PreconditionFailedError
+from coalition.shared.eventstore.store import EventStore
 from coalition.shared.web.auth import PrincipalDep, require_campaign
+from coalition.shared.web.context import RequestContext
 from coalition.shared.web.deps import ContextDep, StoreDep, parse_if_match
 from coalition.shared.web.models import Count, Day, Reason, RequestBody
 
@@ -77,12 +82,46 @@ class DuePage(BaseModel):
 
 def _public(settings: outreach.Outreach, response: Response) -> OutreachPublic:
     response.headers["ETag"] = f'"{settings.version}"'
+    return OutreachPublic.model_validate(_as_json(settings))
+
+
+def _as_json(settings: outreach.Outreach) -> dict[str, object]:
     return OutreachPublic(
         campaign_id=settings.campaign_id,
         version=settings.version,
         auto_open=settings.auto_open,
         total_capacity=sum(settings.capacity.values()),
-    )
+    ).model_dump(mode="json")
+
+
+async def _change(
+    store: EventStore,
+    context: RequestContext,
+    campaign_id: str,
+    reason: str,
+    decide: Decide,
+    if_match: str | None,
+    response: Response,
+) -> OutreachPublic:
+    """A change at the version the client saw: 409 with the settings as they now are if stale,
+    as for an entry."""
+    try:
+        settings = await handlers.change_outreach(
+            store,
+            context.metadata(reason=reason, campaign_id=campaign_id),
+            campaign_id,
+            decide,
+            expected_version=parse_if_match(if_match),
+        )
+    except PreconditionFailedError as stale:
+        now = await handlers.get_outreach(store, campaign_id)
+        raise StaleEntryError(
+            f"the settings are at version {now.version}, not {stale.expected_version}",
+            expected_version=stale.expected_version,
+            current_version=now.version,
+            current=_as_json(now),
+        ) from stale
+    return _public(settings, response)
 
 
 @router.get(OUTREACH, summary="The campaign's outreach settings.")
@@ -105,14 +144,7 @@ async def set_auto_open(
 ) -> OutreachPublic:
     require_campaign(principal, campaign_id)
     decide = partial(outreach.set_auto_open, campaign_id=campaign_id, enabled=body.enabled)
-    settings = await handlers.change_outreach(
-        store,
-        context.metadata(reason=body.reason, campaign_id=campaign_id),
-        campaign_id,
-        decide,
-        expected_version=parse_if_match(if_match),
-    )
-    return _public(settings, response)
+    return await _change(store, context, campaign_id, body.reason, decide, if_match, response)
 
 
 @router.put(
@@ -137,14 +169,7 @@ async def set_capacity(
         staff_id=staff_id,
         max_partners=body.max_partners,
     )
-    settings = await handlers.change_outreach(
-        store,
-        context.metadata(reason=body.reason, campaign_id=campaign_id),
-        campaign_id,
-        decide,
-        expected_version=parse_if_match(if_match),
-    )
-    return _public(settings, response)
+    return await _change(store, context, campaign_id, body.reason, decide, if_match, response)
 
 
 @router.get(f"{OUTREACH}/staff", summary="Each staff member's capacity and active entries.")

@@ -53,8 +53,9 @@ EntryIfMatch = Annotated[
 
 
 class StaleEntryError(DomainError):
-    """`If-Match` named a version that is no longer current: the entry as it now is goes with
-    the refusal, so the client can decide again without another request."""
+    """`If-Match` named a version that is no longer current: the entry (or the campaign's
+    outreach settings) as it now is goes with the refusal, in `current`, so the client can
+    decide again without another request."""
 
     kind = "version-conflict"
 
