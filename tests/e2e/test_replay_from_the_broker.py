@@ -40,6 +40,17 @@ async def test_projections_rebuilt_from_the_stream_after_losing_their_database(
             )
             partner = created.json()["partner_id"]
 
+            async def scored(client: httpx.AsyncClient) -> dict[str, Any] | None:
+                row = await client.get(f"/projections/partners/{partner}")
+                body: dict[str, Any] = row.json()
+                return body if row.status_code == 200 and body["score"] is not None else None
+
+            await eventually(lambda: scored(client))
+            opened = await client.post(
+                f"/engagement/campaigns/c1/partners/{partner}/engagement", json={"reason": "r"}
+            )
+            assert opened.status_code == 201, opened.text
+
             async def staged(client: httpx.AsyncClient) -> dict[str, Any] | None:
                 row = await client.get(f"/projections/partners/{partner}")
                 body: dict[str, Any] = row.json()

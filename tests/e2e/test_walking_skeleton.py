@@ -1,6 +1,6 @@
 """The thin slice through all five services, over HTTP and the real broker, on PostgreSQL:
-research identifies, scoring scores, engagement opens, agreement drafts and signs, projections
-shows the partner list and the audit timeline, and a rebuild from zero equals live."""
+research identifies, scoring scores, staff open the pipeline entry, agreement drafts and signs,
+projections shows the partner list and the audit timeline, and a rebuild from zero equals live."""
 
 from __future__ import annotations
 
@@ -56,6 +56,16 @@ async def identify(
     return str(response.json()["partner_id"])
 
 
+async def engage(client: httpx.AsyncClient, partner_id: str) -> None:
+    """Open the partner's pipeline entry as staff do (auto-open is for recommended partners)."""
+    await eventually(partial(_has_score, client, partner_id))
+    response = await client.post(
+        f"/engagement/campaigns/living-wage/partners/{partner_id}/engagement",
+        json={"stage": "prioritised", "reason": "scored well"},
+    )
+    assert response.status_code == 201, response.text
+
+
 async def partner_row(
     client: httpx.AsyncClient, partner_id: str, **expected: Any
 ) -> dict[str, Any] | None:
@@ -74,15 +84,24 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
     )
     union = await identify(client, "Unite the Union", "union", 1_200_000, bearer(maria))
     ngo = await identify(client, "Citizens Advice", "ngo", 20_000)
+    for partner in (union, ngo):
+        await engage(client, partner)
 
     row = await eventually(lambda: partner_row(client, union, stage="prioritised"))
-    assert row["score"] == pytest.approx(0.94)
+    assert row["score"] is not None and row["score_model"] == "coalition-default v0"
     assert row["name"] == "Unite the Union"
     await eventually(lambda: partner_row(client, ngo, stage="prioritised"))
 
     score = (await client.get(f"/scoring/campaigns/living-wage/partners/{union}/score")).json()
-    assert score["components"] == {"kind": 0.9, "reach": 1.0}
-    assert "0.6*kind + 0.4*reach" in score["explanation"]
+    assert set(score["components"]) == {
+        "influence",
+        "alignment",
+        "capacity",
+        "complementarity",
+        "risk",
+    }
+    assert score["explanation"].startswith("coalition-default v0: (0.3xinfluence")
+    assert score["recommended"] is True  # two candidates, room for seven
 
     drafted = await client.post(
         "/agreement/agreements",
@@ -132,10 +151,10 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
     assert all(entry["actor"] and entry["reason"] for entry in timeline)
     assert timeline[0]["actor"] == f"key:{maria_id}"  # the key that made the request
     assert timeline[1]["actor"] == "service:scoring"
-    # What caused what: the score was caused by the identification, the entry by the score.
+    assert timeline[2]["actor"] == "key:admin" or timeline[2]["actor"].startswith("key:")
+    # What caused what: the score was caused by the identification.
     assert timeline[1]["causation_id"] == timeline[0]["event_id"]
-    assert timeline[2]["causation_id"] == timeline[1]["event_id"]
-    assert len({entry["correlation_id"] for entry in timeline[:3]}) == 1
+    assert len({entry["correlation_id"] for entry in timeline[:2]}) == 1
     times = [entry["occurred_at"] for entry in timeline]
     assert times == sorted(times)
 
@@ -160,6 +179,7 @@ async def test_a_rebuilt_projection_equals_the_live_one(client: httpx.AsyncClien
         for index, kind in enumerate(["union", "ngo", "party", "media", "think_tank"])
     ]
     for partner in partners:
+        await engage(client, partner)
         await eventually(partial(_has_stage, client, partner))
 
     async def snapshot() -> tuple[Any, ...]:
@@ -174,8 +194,14 @@ async def test_a_rebuilt_projection_equals_the_live_one(client: httpx.AsyncClien
     live = await snapshot()
     rebuilt = await client.post("/projections/rebuild")
     assert rebuilt.status_code == 200
-    assert rebuilt.json()["replayed"] == 3 * len(partners)
+    # identified, scored and opened per partner, and the recommended coalition as it grew
+    assert rebuilt.json()["replayed"] >= 3 * len(partners)
     assert await snapshot() == live
+
+
+async def _has_score(client: httpx.AsyncClient, partner: str) -> bool | None:
+    row = await partner_row(client, partner)
+    return True if row is not None and row["score"] is not None else None
 
 
 async def _has_stage(client: httpx.AsyncClient, partner: str) -> bool | None:
@@ -249,6 +275,7 @@ async def test_the_partner_list_pages_with_a_cursor_and_filters_by_update_time(
     started = datetime.now(UTC)
     partners = {await identify(client, f"Group {index}", "ngo", 100) for index in range(5)}
     for partner in partners:
+        await engage(client, partner)
         await eventually(partial(_has_stage, client, partner))
 
     seen: list[str] = []
@@ -279,7 +306,7 @@ async def test_read_models_carry_an_etag_and_answer_304_when_unchanged(
     client: httpx.AsyncClient,
 ) -> None:
     partner = await identify(client, "Shelter", "ngo", 5000)
-    await eventually(partial(_has_stage, client, partner))
+    await eventually(partial(_has_score, client, partner))  # nothing follows the score
     for path in (f"/projections/partners/{partner}", f"/projections/partners/{partner}/timeline"):
         first = await client.get(path)
         etag = first.headers["ETag"]

@@ -1,6 +1,6 @@
 """The whole system in a subprocess on PostgreSQL and the real NATS, and a CRM's receiver in
 the test: a partner identified over HTTP reaches the CRM as its three events (identified,
-scored, engagement opened), signed, in causal order."""
+scored, then its pipeline entry opened by staff), signed, in order."""
 
 from __future__ import annotations
 
@@ -65,6 +65,16 @@ async def test_a_crm_gets_a_partners_events_signed_and_in_order(
             if r.document["data"]["payload"].get("partner_id") == partner
         ]
 
+    async def scored() -> list[Received] | None:
+        return about_partner() if len(about_partner()) >= 2 else None
+
+    await eventually(scored, timeout=60)
+    opened = await client.post(
+        f"/engagement/campaigns/living-wage/partners/{partner}/engagement",
+        json={"reason": "scored well"},
+    )
+    assert opened.status_code == 201, opened.text
+
     async def chain_arrived() -> list[Received] | None:
         return about_partner() if len(about_partner()) >= len(CHAIN) else None
 
@@ -76,6 +86,6 @@ async def test_a_crm_gets_a_partners_events_signed_and_in_order(
         "scoring",
         "engagement",
     ]
-    identified, scored, _opened = (r.document["data"] for r in requests)
-    assert scored["causation_id"] == identified["id"]
+    identified, score, _opened = (r.document["data"] for r in requests)
+    assert score["causation_id"] == identified["id"]
     assert identified["actor"].startswith("key:")  # the admin key of the client

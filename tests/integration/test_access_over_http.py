@@ -53,6 +53,9 @@ class World:
     relationship_id: str
     duplicate_id: str  # a second record of our partner, which the insider merges into it
     import_id: str
+    follow_up_id: str
+    commitment_id: str
+    interaction_id: str
 
     async def events(self) -> int:
         counts = [len(await runtime.store.read_all()) for runtime in self.system.runtimes.values()]
@@ -147,6 +150,7 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
         upload["headers"].update(bearer(insider))
         imported = await system.client.post("/research/imports", **upload)
         assert imported.status_code == 202, imported.text
+        follow_up_id, commitment_id, interaction_id = await engage(system.client, partner_id)
         yield World(
             system,
             insider,
@@ -162,7 +166,57 @@ async def _world(data: Path, nats_url: str, module_prefix: str) -> AsyncIterator
             tie.json()["relationship_id"],
             duplicate.json()["partner_id"],
             imported.json()["import_id"],
+            follow_up_id,
+            commitment_id,
+            interaction_id,
         )
+
+
+ENTRY = "/engagement/campaigns/{campaign_id}/partners/{partner_id}/engagement"
+
+
+async def engage(client: httpx.AsyncClient, partner_id: str) -> tuple[str, str, str]:
+    """Our partner's pipeline entry (the admin key skips it to `interested`), with an
+    interaction, a follow-up and a commitment: their ids."""
+    base = ENTRY.format(campaign_id=OURS, partner_id=partner_id)
+    opened = await client.post(base, json={"reason": "on the shortlist"})
+    assert opened.status_code == 201, opened.text
+    moved = await client.post(
+        f"{base}/moves", json={"to_stage": "interested", "reason": "they called us"}
+    )
+    assert moved.status_code == 200, moved.text
+    met = await client.post(f"{base}/interactions", json=interaction_body())
+    assert met.status_code == 201, met.text
+    committed = await client.post(
+        f"{base}/commitments", json={"what": "Lend the hall", "reason": "said so"}
+    )
+    assert committed.status_code == 201, committed.text
+    entry = committed.json()
+    return (
+        entry["follow_ups"][0]["follow_up_id"],
+        entry["commitments"][0]["commitment_id"],
+        entry["interactions"][0]["interaction_id"],
+    )
+
+
+def interaction_body(_: World | None = None) -> dict[str, Any]:
+    return {
+        "kind": "call",
+        "occurred_on": "2026-11-20",
+        "summary": "A first call.",
+        "follow_ups": [{"what": "Send the brief", "due_on": "2026-11-22", "owner_id": "staff:li"}],
+        "reason": "notes of the call",
+    }
+
+
+def trust_body(world: World) -> dict[str, Any]:
+    return {
+        "interaction_id": world.interaction_id,
+        "openness": 3,
+        "reliability": 3,
+        "mission_support": 4,
+        "reason": "after the call",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +259,9 @@ def webhook_body(name: str) -> dict[str, Any]:
 async def staged(client: httpx.AsyncClient, partner_id: str) -> dict[str, Any] | None:
     row = await client.get(f"/projections/partners/{partner_id}")
     body: dict[str, Any] = row.json()
-    return body if row.status_code == 200 and body.get("stage") else None
+    # Scored: the chain research -> scoring -> projections has run (engagement opens entries
+    # only when asked to, or for recommended partners with auto-open on).
+    return body if row.status_code == 200 and body.get("score") is not None else None
 
 
 def partner_body(campaign: str) -> dict[str, Any]:
@@ -377,12 +433,36 @@ SCORING_CASES = [
     Case("POST", "/scoring/campaigns/{campaign_id}/what-if", lambda _: {"json": {}}, 404),
 ]
 
+ENGAGEMENT_CASES = [
+    Case("POST", ENTRY, because(), 403, 409),  # opened already
+    Case("GET", ENTRY, nothing, 403),
+    Case("POST", f"{ENTRY}/moves", because(to_stage="in_dialogue"), 403),
+    Case("PUT", f"{ENTRY}/owner", because(owner_id="staff:maria"), 403),
+    Case("POST", f"{ENTRY}/interactions", lambda w: {"json": interaction_body(w)}, 403, 201),
+    Case("POST", f"{ENTRY}/follow-ups/{{follow_up_id}}/completion", because(), 403),
+    Case("POST", f"{ENTRY}/trust-assessments", lambda w: {"json": trust_body(w)}, 403, 201),
+    Case("GET", f"{ENTRY}/trust", nothing, 403),
+    Case("POST", f"{ENTRY}/ideas", because(kind="joint_action", title="A rally"), 403, 201),
+    Case("POST", f"{ENTRY}/commitments", because(what="Print leaflets"), 403, 201),
+    Case("POST", f"{ENTRY}/commitments/{{commitment_id}}/withdrawal", because(), 403),
+    Case("GET", "/engagement/campaigns/{campaign_id}/outreach", nothing, 403),
+    Case(
+        "PUT", "/engagement/campaigns/{campaign_id}/outreach/auto-open", because(enabled=True), 403
+    ),
+    Case(
+        "PUT",
+        "/engagement/campaigns/{campaign_id}/outreach/staff/{staff_id}/capacity",
+        because(max_partners=5),
+        403,
+    ),
+    Case("GET", "/engagement/campaigns/{campaign_id}/outreach/staff", nothing, 403),
+    Case("GET", "/engagement/campaigns/{campaign_id}/follow-ups", nothing, 403),
+]
+
 CASES = [
     *RESEARCH_CASES,
     *SCORING_CASES,
-    Case(
-        "GET", "/engagement/campaigns/{campaign_id}/partners/{partner_id}/engagement", nothing, 403
-    ),
+    *ENGAGEMENT_CASES,
     Case(
         "POST",
         "/agreement/agreements",
@@ -461,6 +541,9 @@ def url(case: Case, world: World) -> str:
         name="civicrm",
         import_id=world.import_id,
         version="current",
+        follow_up_id=world.follow_up_id,
+        commitment_id=world.commitment_id,
+        staff_id="staff:maria",
     )
 
 

@@ -27,7 +27,6 @@ from coalition.shared.cli import app
 from coalition.shared.contracts import catalogue
 from coalition.shared.contracts.agreement import AgreementDrafted, AgreementSigned, PartySigned
 from coalition.shared.contracts.asyncapi import _hoist, asyncapi_document, event_json_schemas
-from coalition.shared.contracts.engagement import EngagementOpened
 from coalition.shared.contracts.research import (
     CrmImportCompleted,
     KeyPersonRecorded,
@@ -38,6 +37,7 @@ from coalition.shared.contracts.research import (
 from coalition.shared.events.envelope import DomainEvent, Metadata, RecordedEvent
 from coalition.shared.messaging.cloudevents import event_subject, to_headers
 from tests.unit.domain.histories import OCCURRED_AT, recorded
+from tests.unit.engagement_samples import ENGAGEMENT_SAMPLES
 from tests.unit.research_samples import RESEARCH_SAMPLES
 from tests.unit.scoring_samples import SCORING_SAMPLES
 
@@ -76,13 +76,7 @@ SAMPLES: dict[str, DomainEvent] = {
     ),
     **SCORING_SAMPLES,
     **RESEARCH_SAMPLES,
-    "EngagementOpened": EngagementOpened(
-        engagement_id="c1.p1",
-        partner_id="p1",
-        campaign_id="c1",
-        stage="prioritised",
-        score=0.72,
-    ),
+    **ENGAGEMENT_SAMPLES,
     "AgreementDrafted": AgreementDrafted(
         agreement_id="a1",
         campaign_id="c1",

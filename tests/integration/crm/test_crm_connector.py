@@ -107,6 +107,18 @@ async def partner_names(system: Running) -> dict[str, str]:
     return names
 
 
+async def open_entries(system: Running, campaign_id: str) -> None:
+    """A pipeline entry for every partner of the campaign: staff open them (auto-open is off)."""
+    for event in await system.runtimes["research"].store.read_all():
+        if event.event_type == "PartnerIdentified" and event.payload["campaign_id"] == campaign_id:
+            partner_id = event.payload["partner_id"]
+            opened = await system.client.post(
+                f"/engagement/campaigns/{campaign_id}/partners/{partner_id}/engagement",
+                json={"reason": "imported from the CRM"},
+            )
+            assert opened.status_code == 201, opened.text
+
+
 @pytest.mark.parametrize("connector", ["civicrm", "action-network", "generic"])
 async def test_an_import_is_incremental_and_idempotent_on_external_ids(
     system: Running, crm: tuple[Crm, str], connector: str
@@ -185,6 +197,7 @@ async def test_score_and_stage_are_written_back_to_the_record(
 ) -> None:
     standin, _ = crm
     await run_import(system, connector)
+    await open_entries(system, "living-wage")
 
     def written() -> dict[str, Any] | None:
         custom = standin.organisations[1].custom

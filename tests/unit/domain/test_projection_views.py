@@ -9,6 +9,7 @@ from coalition.shared.contracts.research import PartnerIdentified
 from coalition.shared.contracts.scoring import PartnerScored
 from coalition.shared.events.envelope import RecordedEvent
 from tests.unit.domain.histories import recorded
+from tests.unit.engagement_samples import ENGAGEMENT_SAMPLES
 from tests.unit.research_samples import RESEARCH_SAMPLES
 from tests.unit.scoring_samples import SCORING_SAMPLES
 
@@ -255,3 +256,40 @@ def test_scoring_summaries_name_exclusions_models_and_the_coalition() -> None:
     )
     assert partners_concerned(scoring_sample("CoalitionRecommended")) == ["p2"]
     assert partners_concerned(scoring_sample("ScoringModelPublished")) == []
+
+
+# -- engagement: the pipeline ----------------------------------------------------------------
+
+
+def engagement_sample(event_type: str) -> RecordedEvent:
+    return recorded(ENGAGEMENT_SAMPLES[event_type], 1)
+
+
+def test_every_engagement_event_reads_as_a_sentence_not_as_its_type() -> None:
+    for event_type in ENGAGEMENT_SAMPLES:
+        assert summary(engagement_sample(event_type)) != event_type
+
+
+def test_engagement_summaries_say_what_happened() -> None:
+    assert summary(engagement_sample("EngagementStageChanged")) == (
+        "moved from identified to contacted (skipping prioritised)"
+    )
+    assert summary(engagement_sample("CommitmentMade")) == (
+        "committed: Turn out 200 members at the hearing (brings members, venue)"
+    )
+    assert summary(engagement_sample("TrustAssessed")) == (
+        "trust: openness 3/4, reliability 2/4, mission support 4/4"
+    )
+    assert summary(engagement_sample("OutreachCapacitySet")) == "staff:maria can carry 6 partner(s)"
+
+
+def test_entry_events_concern_their_partner_and_settings_none() -> None:
+    for event_type in ENGAGEMENT_SAMPLES:
+        expected = [] if event_type in ("AutoOpenSet", "OutreachCapacitySet") else ["p1"]
+        assert partners_concerned(engagement_sample(event_type)) == expected
+
+
+def test_a_stage_change_moves_the_partner_row() -> None:
+    assert partner_changes(engagement_sample("EngagementStageChanged")) == {
+        "p1": {"stage": "contacted"}
+    }

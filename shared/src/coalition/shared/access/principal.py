@@ -10,6 +10,8 @@ Access = Literal["read", "write"]
 ADMIN_SCOPE = "admin"
 """Manage API keys and run operations that span every campaign (a read-model rebuild, say)."""
 ALL_CAMPAIGNS = "*"
+ROLE_SCOPES = frozenset({"engagement:lead"})
+"""Roles on top of read and write: `engagement:lead` may skip pipeline stages."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Principal:
 
 def parse_scopes(values: Iterable[str], services: Iterable[str]) -> frozenset[str]:
     """Validate scope names against the installed services; raise ValueError naming a bad one."""
-    known = {ADMIN_SCOPE, "*:read", "*:write"}
+    known = {ADMIN_SCOPE, "*:read", "*:write", *ROLE_SCOPES}
     for service in services:
         known |= {f"{service}:read", f"{service}:write"}
     scopes = frozenset(value.strip() for value in values if value.strip())

@@ -1,7 +1,7 @@
 """What engagement reacts to."""
 
-from coalition.engagement.service_layer import handlers
+from coalition.engagement.service_layer import reactions
 from coalition.shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions("engagement")
-subscriptions.on("PartnerScored")(handlers.open_pipeline_entry)
+subscriptions.on("PartnerScored")(reactions.on_partner_scored)

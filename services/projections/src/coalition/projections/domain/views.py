@@ -43,6 +43,8 @@ def partner_changes(event: RecordedEvent) -> PartnerChanges:
             }
         case "EngagementOpened":
             return {p["partner_id"]: {"campaign_id": p["campaign_id"], "stage": p["stage"]}}
+        case "EngagementStageChanged":
+            return {p["partner_id"]: {"stage": p["to_stage"]}}
         case "AgreementDrafted":
             return {
                 party: {"agreement_id": p["agreement_id"], "agreement_status": "drafted"}
@@ -178,6 +180,32 @@ def summary(event: RecordedEvent) -> str:
             )
         case "EngagementOpened":
             return f"pipeline entry opened as {p['stage']}"
+        case "EngagementStageChanged":
+            skipped = f" (skipping {', '.join(p['skipped'])})" if p.get("skipped") else ""
+            return f"moved from {p['from_stage']} to {p['to_stage']}{skipped}"
+        case "EngagementOwnerAssigned":
+            return f"now carried by {p['owner_id']}"
+        case "InteractionRecorded":
+            due = len(p.get("follow_ups", []))
+            return f"{p['kind']} on {p['occurred_on']}: {p['summary'][:120]} ({due} follow-up(s))"
+        case "FollowUpCompleted":
+            return f"follow-up {p['follow_up_id']} done on {p['completed_on']}"
+        case "TrustAssessed":
+            return (
+                f"trust: openness {p['openness']}/4, reliability {p['reliability']}/4, "
+                f"mission support {p['mission_support']}/4"
+            )
+        case "ProjectIdeaRaised":
+            return f"{p['kind'].replace('_', ' ')} idea: {p['title']}"
+        case "CommitmentMade":
+            brings = f" (brings {', '.join(p['resources'])})" if p.get("resources") else ""
+            return f"committed: {p['what'][:120]}{brings}"
+        case "CommitmentWithdrawn":
+            return f"commitment {p['commitment_id']} withdrawn"
+        case "AutoOpenSet":
+            return f"auto-open {'on' if p['enabled'] else 'off'}"
+        case "OutreachCapacitySet":
+            return f"{p['staff_id']} can carry {p['max_partners']} partner(s)"
         case "AgreementDrafted":
             return f"agreement '{p['title']}' drafted with {len(p['parties'])} part(ies)"
         case "PartySigned":

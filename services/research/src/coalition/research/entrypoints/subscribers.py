@@ -5,5 +5,11 @@ from coalition.research.service_layer.write_back import write_status_back
 from coalition.shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions("research")
-for _event_type in ("PartnerScored", "EngagementOpened", "AgreementDrafted", "AgreementSigned"):
+for _event_type in (
+    "PartnerScored",
+    "EngagementOpened",
+    "EngagementStageChanged",
+    "AgreementDrafted",
+    "AgreementSigned",
+):
     subscriptions.on(_event_type)(write_status_back)

@@ -1,7 +1,7 @@
-"""Partner status back to the CRM record it came from: the stage when the pipeline entry opens,
-the score when it is scored, the agreement's status when drafted and in force. At least once
-(a failed write raises, and the consumer retries, then dead-letters); the values are absolute,
-so writing one twice does no harm."""
+"""Partner status back to the CRM record it came from: the stage when the pipeline entry opens
+or moves, the score when it is scored, the agreement's status when drafted and in force. At
+least once (a failed write raises, and the consumer retries, then dead-letters); the values are
+absolute, so writing one twice does no harm."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def status_of(fact: RecordedEvent) -> dict[str, dict[str, Any]]:
             return {str(p["partner_id"]): {"score": p["score"]}}
         case "EngagementOpened":
             return {str(p["partner_id"]): {"stage": p["stage"]}}
+        case "EngagementStageChanged":
+            return {str(p["partner_id"]): {"stage": p["to_stage"]}}
         case "AgreementDrafted":
             return {str(party): {"agreement_status": "drafted"} for party in p["parties"]}
         case "AgreementSigned":
