@@ -1,6 +1,7 @@
 """`make bench`: append throughput on PostgreSQL (ours, raw INSERT, eventsourcing),
 end-to-end latency (PostgreSQL + NATS, then SQLite + embedded NATS), duplicate detection, the
-scoring network measures and bulk import; prints the tables and writes benchmarks/results.md.
+scoring network measures, re-scoring a whole campaign and bulk import; prints the tables and
+writes benchmarks/results.md.
 
 Environment: COALITION_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
 and COALITION_BENCH_NATS_URL (default nats://127.0.0.1:4222). Every database and JetStream
@@ -16,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import bulk_import, duplicates, latency, report, scoring_network
+from benchmarks import bulk_import, duplicates, latency, report, scoring_network, scoring_rescore
 from benchmarks.latency import LatencyResult
 from benchmarks.machine import describe
 from benchmarks.postgres import Server
@@ -45,6 +46,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--no-duplicates", action="store_true", help="skip duplicate detection")
     parser.add_argument("--no-import", action="store_true", help="skip the bulk import run")
     parser.add_argument("--no-network", action="store_true", help="skip the network measures")
+    parser.add_argument(
+        "--no-rescore", action="store_true", help="skip re-scoring a whole campaign"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args()
 
@@ -161,6 +165,9 @@ async def main() -> None:
         if not args.no_network:
             say("Network measures: 10,000 nodes and 100,000 ties")
             sections.append(scoring_network.section(scoring_network.measure()))
+        if not args.no_rescore:
+            say("Re-scoring a campaign: 10,000 organisations and 100,000 ties")
+            sections.append(scoring_rescore.section(await scoring_rescore.measure(server)))
         if not args.no_import:
             say("Bulk import: 10,000 organisations and 50,000 relationships")
             imported = await bulk_import.measure(server, 10_000, 50_000)

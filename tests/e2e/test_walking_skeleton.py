@@ -131,7 +131,11 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
     assert signed is not None and signed.json()["status"] == "in_force"
 
     await eventually(lambda: partner_row(client, union, agreement_status="in_force"))
-    timeline = (await client.get(f"/projections/partners/{union}/timeline")).json()["entries"]
+    everything = (await client.get(f"/projections/partners/{union}/timeline")).json()["entries"]
+    # The recommended coalition joins the timeline of each member whenever it changes.
+    coalition = [e for e in everything if e["event_type"] == "CoalitionRecommended"]
+    assert coalition and all(e["actor"] == "service:scoring" for e in coalition)
+    timeline = [e for e in everything if e["event_type"] != "CoalitionRecommended"]
     assert [entry["event_type"] for entry in timeline] == [
         "PartnerIdentified",
         "PartnerScored",

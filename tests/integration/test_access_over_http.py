@@ -9,6 +9,7 @@ later without a cross-campaign case fails here."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import AsyncIterator, Callable
@@ -58,8 +59,29 @@ class World:
     interaction_id: str
 
     async def events(self) -> int:
-        counts = [len(await runtime.store.read_all()) for runtime in self.system.runtimes.values()]
+        counts = [
+            len(await runtime.store.read_all(limit=100_000))
+            for runtime in self.system.runtimes.values()
+        ]
         return sum(counts)
+
+    async def quiet(self) -> None:
+        """Wait until the services stop writing on their own (scoring re-scores a campaign a
+        moment after its facts change; engagement and projections react to that)."""
+        last, still = -1, 0
+        for _ in range(200):
+            count = await self.events()
+            pending = [
+                (await self.system.client.get(f"/scoring/campaigns/{c}/scores")).json()
+                for c in (OURS, THEIRS)
+            ]
+            busy = any(page.get("rescore_pending", True) for page in pending)
+            still = still + 1 if count == last and not busy else 0
+            if still >= 5:
+                return
+            last = count
+            await asyncio.sleep(0.2)
+        raise AssertionError("the services kept writing")
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -573,6 +595,7 @@ async def test_the_cases_name_every_operation(world: World) -> None:
 async def test_a_key_of_another_campaign_can_neither_read_nor_change_its_data(
     world: World,
 ) -> None:
+    await world.quiet()
     before = await world.events()
     answers = {key(case): (await ask(world, case, world.outsider)).status_code for case in CASES}
     assert answers == {key(case): case.outsider_gets for case in CASES}
