@@ -1,7 +1,7 @@
 """Re-scoring a campaign: assess every candidate, recommend a coalition, and decide which
-events follow. A partner gets a new `PartnerScored` only when something it records changed
-(score, a component, exclusion, membership of the coalition, or the model); the coalition gets
-a new `CoalitionRecommended` only when its members or coverage changed."""
+events follow. A partner gets a new `PartnerScored` only when its score changed (the
+composite, its exclusion, its membership of the coalition, or the model); the coalition gets a
+new `CoalitionRecommended` only when its members or coverage changed."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from coalition.shared.contracts.scoring import CoalitionRecommended, PartnerScor
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """What the latest recorded score of a partner says, to compare with a new one."""
+    """What the latest recorded score of a partner says, to compare with a new one. Components
+    are left out: a percentile drifting by 0.001 as candidates arrive is not a new score."""
 
     score: float
-    components: dict[str, float]
     excluded: bool
     recommended: bool
     model: str
@@ -32,7 +32,6 @@ class Recorded:
     def of(cls, payload: Mapping[str, Any]) -> Recorded:
         return cls(
             float(payload["score"]),
-            dict(payload["components"]),
             bool(payload.get("excluded", False)),
             bool(payload.get("recommended", False)),
             str(payload["model"]),
