@@ -20,6 +20,7 @@ from coalition.scoring.adapters.tables import (
     scoring_watermarks,
 )
 from coalition.scoring.domain.facts import FactChange, FactRow
+from coalition.scoring.domain.rescore import Recorded
 from coalition.shared.events.envelope import RecordedEvent, utc_now
 
 
@@ -234,6 +235,22 @@ async def current_payloads(conn: AsyncConnection, campaign_id: str) -> dict[str,
     return {row.partner_id: dict(row.payload) for row in result.all()}
 
 
+async def current_records(conn: AsyncConnection, campaign_id: str) -> dict[str, Recorded]:
+    """partner -> what its latest recorded score says, from columns (no payload to parse)."""
+    t = scoring_current.c
+    result = await conn.execute(
+        sa.select(t.partner_id, t.score, t.excluded, t.recommended, t.model, t.model_version).where(
+            t.campaign_id == campaign_id
+        )
+    )
+    return {
+        row.partner_id: Recorded(
+            row.score, row.excluded, row.recommended, row.model, row.model_version
+        )
+        for row in result.all()
+    }
+
+
 async def current_versions(conn: AsyncConnection, campaign_id: str) -> dict[str, int]:
     result = await conn.execute(
         sa.select(scoring_current.c.partner_id, scoring_current.c.stream_version).where(
@@ -253,6 +270,8 @@ async def record_current(conn: AsyncConnection, recorded: Sequence[RecordedEvent
             "score": float(event.payload["score"]),
             "excluded": bool(event.payload["excluded"]),
             "recommended": bool(event.payload["recommended"]),
+            "model": str(event.payload["model"]),
+            "model_version": int(event.payload["model_version"]),
             "stream_version": event.stream_version,
             "event_id": event.event_id,
             "reason": event.metadata.reason,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_left, bisect_right
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -109,6 +109,32 @@ def saturate(value: float, half: float) -> float:
     return value / (value + half) if value > 0 else 0.0
 
 
+NetworkKey = tuple[tuple[str, ...], tuple[Tie, ...], tuple[tuple[str, float], ...]]
+_MEASURED: OrderedDict[NetworkKey, dict[str, Centrality]] = OrderedDict()
+"""The last few networks measured: a change to a profile or a position leaves the network as
+it was, and its measures (a few seconds on 100,000 ties) need not be taken again."""
+
+
+def measured_network(
+    nodes: list[str], ties: list[Tie], tie_weights: dict[str, float]
+) -> dict[str, Centrality]:
+    """`centralities`, remembered for the last four networks (same nodes, ties, weights)."""
+    key = (tuple(nodes), tuple(ties), tuple(sorted(tie_weights.items())))
+    found = _MEASURED.get(key)
+    if found is None:
+        found = centralities(nodes, ties, tie_weights)
+        _MEASURED[key] = found
+        while len(_MEASURED) > 4:
+            _MEASURED.popitem(last=False)
+    _MEASURED.move_to_end(key)
+    return found
+
+
+def forget_measures() -> None:
+    """Measure every network afresh (a benchmark of the cold path, say)."""
+    _MEASURED.clear()
+
+
 class CampaignContext:
     """What every partner's assessment shares: the network and its measures, the other
     candidates' resources, the needs left uncovered, the organisations the campaign opposes."""
@@ -140,9 +166,7 @@ class CampaignContext:
         ]
         self.tie_events = {t[0]: t[5] for t in facts.ties}
         self.tie_weights: dict[str, float] = {str(k): v for k, v in rules.tie_weights.items()}
-        self.network: dict[str, Centrality] = centralities(
-            sorted(self.kinds), self.ties, self.tie_weights
-        )
+        self.network = measured_network(sorted(self.kinds), self.ties, self.tie_weights)
         self.touching: dict[str, list[Tie]] = defaultdict(list)
         for tie in self.ties:
             self.touching[tie.source].append(tie)
@@ -560,6 +584,7 @@ def risk_component(
         opponent = _far_end(key, path)
         strength = math.prod(tie.weight for tie in path)
         risks.append((0.5 if len(path) == 1 else 0.25) * strength)
+    if path and ctx.explain:
         evidence.append(
             _evidence(
                 f"conflict of interest: tied to {ctx.names.get(opponent, opponent)}, "

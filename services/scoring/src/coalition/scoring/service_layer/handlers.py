@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -103,14 +103,14 @@ async def rescore_campaign(store: EventStore, claim: repository.Claim) -> Outcom
     campaign_id = claim.campaign_id
     async with store.engine.connect() as conn:
         facts, marks, digest = await load_facts(conn, campaign_id)
-        previous = await repository.current_payloads(conn, campaign_id)
+        previous = await repository.current_records(conn, campaign_id)
         coalition_before = await repository.coalition_row(conn, campaign_id)
     model = models.current(await store.read_stream(models.model_stream(campaign_id)))
     outcome = await asyncio.to_thread(
         rescore,
         facts,
         model,
-        {pid: Recorded.of(payload) for pid, payload in previous.items()},
+        previous,
         coalition_before["payload"] if coalition_before else None,
         inputs_through=marks,
         facts_digest=digest,
@@ -168,7 +168,7 @@ def _caused(
     base: Metadata,
     scored: PartnerScored,
     facts: facts_model.CampaignFacts,
-    previous: dict[str, dict[str, Any]],
+    previous: Mapping[str, Recorded],
 ) -> Metadata:
     """A first score is caused by the newest fact about the partner itself (its
     identification, say), in that fact's conversation; a later one by what set off the

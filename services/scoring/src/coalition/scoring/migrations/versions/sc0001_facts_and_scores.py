@@ -56,6 +56,8 @@ def upgrade() -> None:
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("excluded", sa.Boolean(), nullable=False),
         sa.Column("recommended", sa.Boolean(), nullable=False),
+        sa.Column("model", sa.String(100), nullable=False),
+        sa.Column("model_version", sa.Integer(), nullable=False),
         sa.Column("stream_version", sa.Integer(), nullable=False),
         sa.Column("event_id", sa.Uuid(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
