@@ -12,21 +12,14 @@ import random
 import statistics
 import time
 from dataclasses import dataclass
+from typing import get_args
 
 from coalition.scoring.domain.network import Tie, TieIndex, centralities, shortest_path
+from coalition.shared.contracts.research.network import RelationshipType
 from coalition.shared.contracts.scoring import ModelRules
 
 HEADING = "## Network measures"
-RELATIONSHIPS = (
-    "member_of",
-    "funds",
-    "allied_with",
-    "opposed_to",
-    "advises",
-    "covers",
-    "lobbies",
-    "shares_staff",
-)
+RELATIONSHIPS: tuple[str, ...] = get_args(RelationshipType)
 # How common each type of tie is in a campaign's network (allied_with and member_of most).
 FREQUENCIES = (25, 12, 25, 8, 8, 6, 8, 8)
 STAKEHOLDER_SHARE = 0.2

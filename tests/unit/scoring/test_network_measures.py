@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 from random import Random
+from typing import get_args
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,17 +22,9 @@ from coalition.scoring.domain.network import (
     pivot_order,
     shortest_path,
 )
+from coalition.shared.contracts.research.network import RelationshipType
 
-RELATIONSHIPS = (
-    "member_of",
-    "funds",
-    "allied_with",
-    "opposed_to",
-    "advises",
-    "covers",
-    "lobbies",
-    "shares_staff",
-)
+RELATIONSHIPS: tuple[str, ...] = get_args(RelationshipType)
 EVEN = dict.fromkeys(RELATIONSHIPS, 1.0)
 TOLERANCE = 1e-9
 

@@ -6,6 +6,7 @@ or asks for a re-score, and reads what was recorded."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from coalition.shared.contracts.scoring import (
     ModelRules,
     Quadrants,
 )
+from coalition.shared.events.envelope import RecordedEvent
 from coalition.shared.web.auth import PrincipalDep, visible
 from coalition.shared.web.deps import (
     NOT_MODIFIED,
@@ -46,7 +48,22 @@ PartnerId = Annotated[str, Path(max_length=100, description="The partner's id.")
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Whole = BeforeValidator(whole_number)
 """JSON Schema's integer admits `63.0`; so do we."""
+VersionCursor = Annotated[
+    str | None,
+    Query(max_length=12, pattern=r"^[0-9]{1,9}$", description="`next_cursor` of the last page."),
+]
+"""A page of a stream's events starts after this version."""
 RANKING_CURSOR = r"^[01]~[01]\.[0-9]{6}~[!-~]{1,100}$"
+
+
+def _page(
+    history: Sequence[RecordedEvent], cursor: str | None, limit: int
+) -> tuple[list[RecordedEvent], str | None]:
+    """One page of a stream's events after the cursor's version, and the next cursor."""
+    after = int(cursor) if cursor else 0
+    page = [e for e in history if e.stream_version > after][: limit + 1]
+    more = len(page) > limit
+    return page[:limit], str(page[limit - 1].stream_version) if more else None
 
 
 def _seen(principal: Any, campaign_id: str) -> None:
@@ -141,22 +158,16 @@ async def score_history(
     store: StoreDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[
-        str | None,
-        Query(
-            max_length=12, pattern=r"^[0-9]{1,9}$", description="`next_cursor` of the last page."
-        ),
-    ] = None,
+    cursor: VersionCursor = None,
 ) -> ScoreHistoryPage:
     _seen(principal, campaign_id)
-    after = int(cursor) if cursor else 0
     history = await store.read_stream(models.score_stream(campaign_id, partner_id))
     if not history:
         raise NotFoundError(
             f"no score for partner {partner_id} in campaign {campaign_id} (yet)",
             field="path.partner_id",
         )
-    page = [e for e in history if e.stream_version > after][: limit + 1]
+    page, next_cursor = _page(history, cursor, limit)
     items = [
         ScorePublic.of(
             e.payload,
@@ -165,10 +176,9 @@ async def score_history(
             version=e.stream_version,
             recorded_at=e.recorded_at.isoformat(),
         )
-        for e in page[:limit]
+        for e in page
     ]
-    more = len(page) > limit
-    return ScoreHistoryPage(items=items, next_cursor=str(items[-1].version) if more else None)
+    return ScoreHistoryPage(items=items, next_cursor=next_cursor)
 
 
 class RankedPartner(BaseModel):
@@ -459,23 +469,16 @@ async def list_models(
     store: StoreDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[
-        str | None,
-        Query(
-            max_length=12, pattern=r"^[0-9]{1,9}$", description="`next_cursor` of the last page."
-        ),
-    ] = None,
+    cursor: VersionCursor = None,
 ) -> ModelPage:
     _seen(principal, campaign_id)
-    after = int(cursor) if cursor else 0
     history = await store.read_stream(models.model_stream(campaign_id))
-    page = [e for e in history if e.stream_version > after][: limit + 1]
+    page, next_cursor = _page(history, cursor, limit)
     items = [
         _model_public(campaign_id, models.versions([e])[0], e.payload.get("description"))
-        for e in page[:limit]
+        for e in page
     ]
-    more = len(page) > limit
-    return ModelPage(items=items, next_cursor=str(items[-1].version) if more else None)
+    return ModelPage(items=items, next_cursor=next_cursor)
 
 
 @router.get(
