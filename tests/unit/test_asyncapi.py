@@ -25,7 +25,6 @@ from typer.testing import CliRunner
 
 from coalition.shared.cli import app
 from coalition.shared.contracts import catalogue
-from coalition.shared.contracts.agreement import AgreementDrafted, AgreementSigned, PartySigned
 from coalition.shared.contracts.asyncapi import _hoist, asyncapi_document, event_json_schemas
 from coalition.shared.contracts.research import (
     CrmImportCompleted,
@@ -36,6 +35,7 @@ from coalition.shared.contracts.research import (
 )
 from coalition.shared.events.envelope import DomainEvent, Metadata, RecordedEvent
 from coalition.shared.messaging.cloudevents import event_subject, to_headers
+from tests.unit.agreement_samples import AGREEMENT_SAMPLES
 from tests.unit.domain.histories import OCCURRED_AT, recorded
 from tests.unit.engagement_samples import ENGAGEMENT_SAMPLES
 from tests.unit.research_samples import RESEARCH_SAMPLES
@@ -77,24 +77,7 @@ SAMPLES: dict[str, DomainEvent] = {
     **SCORING_SAMPLES,
     **RESEARCH_SAMPLES,
     **ENGAGEMENT_SAMPLES,
-    "AgreementDrafted": AgreementDrafted(
-        agreement_id="a1",
-        campaign_id="c1",
-        title="Clean air pact",
-        parties=["p1", "p2"],
-        terms="We campaign together.",
-        terms_hash=TERMS_HASH,
-    ),
-    "PartySigned": PartySigned(
-        agreement_id="a1",
-        campaign_id="c1",
-        partner_id="p1",
-        signatory="Ada Lovelace",
-        terms_hash=TERMS_HASH,
-    ),
-    "AgreementSigned": AgreementSigned(
-        agreement_id="a1", campaign_id="c1", parties=["p1", "p2"], terms_hash=TERMS_HASH
-    ),
+    **AGREEMENT_SAMPLES,
 }
 """One real payload per event type; a test fails when an event type has none."""
 
