@@ -115,7 +115,14 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
     )
     assert drafted.status_code == 201, drafted.text
     agreement = drafted.json()
-    assert agreement["terms_hash"] == hashlib.sha256(TERMS.encode()).hexdigest()
+    aid = agreement["agreement_id"]
+    document = await client.get(f"/agreement/agreements/{aid}/versions/1/document")
+    assert agreement["terms_hash"] == hashlib.sha256(document.content).hexdigest()
+    assert document.json()["content"]["terms"] == TERMS
+    sent = await client.post(
+        f"/agreement/agreements/{aid}/signature-requests", json={"reason": "both approved"}
+    )
+    assert sent.status_code == 200, sent.text
     signed = None
     for party, signatory in ((union, "Sharon Graham"), (ngo, "Clare Moriarty")):
         signed = await client.post(
@@ -141,6 +148,7 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
         "PartnerScored",
         "EngagementOpened",
         "AgreementDrafted",
+        "AgreementSentForSignature",
         "PartySigned",
         "AgreementSigned",
     ]
@@ -148,6 +156,7 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
         "research",
         "scoring",
         "engagement",
+        "agreement",
         "agreement",
         "agreement",
         "agreement",
@@ -248,6 +257,12 @@ async def test_a_stale_signature_is_a_conflict_with_the_current_version(
         )
     ).json()
     url = f"/agreement/agreements/{drafted['agreement_id']}/signatures"
+    sent = await client.post(
+        f"/agreement/agreements/{drafted['agreement_id']}/signature-requests",
+        json={"reason": "approved"},
+        headers={"If-Match": '"1"'},
+    )
+    assert sent.status_code == 200, sent.text
 
     def signature(party: str) -> dict[str, str]:
         return {
@@ -257,12 +272,12 @@ async def test_a_stale_signature_is_a_conflict_with_the_current_version(
             "reason": "signed",
         }
 
-    first = await client.post(url, json=signature("a"), headers={"If-Match": '"1"'})
+    first = await client.post(url, json=signature("a"), headers={"If-Match": '"2"'})
     assert first.status_code == 200
-    stale = await client.post(url, json=signature("b"), headers={"If-Match": '"1"'})
+    stale = await client.post(url, json=signature("b"), headers={"If-Match": '"2"'})
     assert stale.status_code == 412
-    assert stale.json()["current_version"] == 2
-    assert stale.headers["ETag"] == '"2"'
+    assert stale.json()["current_version"] == 3
+    assert stale.headers["ETag"] == '"3"'
     twice = await client.post(url, json=signature("a"))
     assert twice.status_code == 409
     assert "already signed" in twice.json()["detail"]
@@ -270,7 +285,7 @@ async def test_a_stale_signature_is_a_conflict_with_the_current_version(
     assert wrong_terms.status_code == 409
     state = (await client.get(f"/agreement/agreements/{drafted['agreement_id']}")).json()
     assert state["signed_by"] == {"a": "A"}
-    assert state["version"] == 2
+    assert state["version"] == 3
 
 
 async def test_the_partner_list_pages_with_a_cursor_and_filters_by_update_time(

@@ -10,7 +10,6 @@ later without a cross-campaign case fails here."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -22,7 +21,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from coalition.agreement.domain.document import content_hash
 from coalition.shared.access.tokens import BearerTokens
+from coalition.shared.contracts.agreement import AgreementContent
 from coalition.shared.registry import select
 from tests.crm_standin.app import Crm
 from tests.crm_standin.server import serving
@@ -481,31 +482,83 @@ ENGAGEMENT_CASES = [
     Case("GET", "/engagement/campaigns/{campaign_id}/follow-ups", nothing, 403),
 ]
 
-CASES = [
-    *RESEARCH_CASES,
-    *SCORING_CASES,
-    *ENGAGEMENT_CASES,
+AGREEMENT = "/agreement/agreements/{agreement_id}"
+
+
+def amendment(partner_id: str) -> dict[str, Any]:
+    """The world's agreement restated with new terms and an end (so it can be renewed)."""
+    body = agreement_body(partner_id)
+    del body["campaign_id"], body["reason"]
+    return {**body, "terms": TERMS + " Amended.", "ends_on": "2027-12-31"}
+
+
+def amended_hash(w: World) -> str:
+    content = AgreementContent.model_validate(amendment(w.partner_id))
+    return content_hash(w.agreement_id, OURS, 2, content)
+
+
+# In order: the insider amends the world's agreement, sends it, signs it (in force), renews,
+# suspends, resumes, reviews and terminates it; a withdrawal of it is then refused (409).
+AGREEMENT_CASES = [
+    Case(
+        "POST", "/agreement/agreements", lambda w: {"json": agreement_body(w.partner_id)}, 403, 201
+    ),
+    Case("GET", AGREEMENT, nothing, 404),
+    Case("GET", "/agreement/campaigns/{campaign_id}/agreements", nothing, 403),
+    Case("GET", "/agreement/campaigns/{campaign_id}/agreements/attention", nothing, 403),
+    Case("GET", "/agreement/campaigns/{campaign_id}/commitments", nothing, 403),
     Case(
         "POST",
-        "/agreement/agreements",
-        lambda w: {"json": agreement_body(w.partner_id)},
-        403,
+        f"{AGREEMENT}/amendments",
+        lambda w: {"json": {**amendment(w.partner_id), "proposed_by": OURS, "reason": "redrafted"}},
+        404,
         201,
     ),
+    Case("GET", f"{AGREEMENT}/versions", nothing, 404),
+    Case("GET", f"{AGREEMENT}/versions/{{number}}", nothing, 404),
+    Case("GET", f"{AGREEMENT}/versions/{{number}}/document", nothing, 404),
+    Case("POST", f"{AGREEMENT}/signature-requests", because(), 404),
     Case(
         "POST",
-        "/agreement/agreements/{agreement_id}/signatures",
+        f"{AGREEMENT}/signatures",
         lambda w: {
             "json": {
                 "partner_id": w.partner_id,
                 "signatory": "Sharon Graham",
-                "terms_hash": hashlib.sha256(TERMS.encode()).hexdigest(),
+                "terms_hash": amended_hash(w),
                 "reason": "approved by the executive",
             }
         },
         404,
     ),
-    Case("GET", "/agreement/agreements/{agreement_id}", nothing, 404),
+    Case("GET", f"{AGREEMENT}/signatures", nothing, 404),
+    Case("POST", f"{AGREEMENT}/renewals", because(ends_on="2028-12-31"), 404),
+    Case("POST", f"{AGREEMENT}/suspension", because(requested_by=OURS), 404),
+    Case("POST", f"{AGREEMENT}/resumption", because(), 404),
+    Case(
+        "POST",
+        f"{AGREEMENT}/reviews",
+        because(
+            review_id="q1-2027",
+            period_from="2027-01-01",
+            period_to="2027-03-31",
+            deliverables=[],
+            feedback=[{"party_id": OURS, "ratings": {"shared_vision": 4}}],
+        ),
+        404,
+        201,
+    ),
+    Case("GET", f"{AGREEMENT}/reviews", nothing, 404),
+    Case("GET", f"{AGREEMENT}/reviews/{{review_id}}", nothing, 404),
+    Case("POST", f"{AGREEMENT}/termination", because(terminated_by=OURS), 404),
+    Case("POST", f"{AGREEMENT}/withdrawal", because(), 404, 409),
+]
+
+CASES = [
+    *RESEARCH_CASES,
+    *SCORING_CASES,
+    *ENGAGEMENT_CASES,
+    *AGREEMENT_CASES,
     Case("GET", "/projections/partners", lambda w: {"params": {"campaign_id": OURS}}, 403),
     Case("GET", "/projections/partners/{partner_id}", nothing, 404),
     Case("GET", "/projections/partners/{partner_id}/timeline", nothing, 404),
@@ -566,6 +619,8 @@ def url(case: Case, world: World) -> str:
         follow_up_id=world.follow_up_id,
         commitment_id=world.commitment_id,
         staff_id="staff:maria",
+        number=1,
+        review_id="q1-2027",
     )
 
 

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     webhook_poll_seconds: float = Field(
         default=1.0, gt=0, description="How often the webhook dispatcher looks for due work."
     )
+    agreement_expiry_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="How often the agreement service looks for agreements past their end date.",
+    )
     webhook_timeout_seconds: float = Field(
         default=10.0, gt=0, description="How long one webhook request may take."
     )

@@ -95,16 +95,21 @@ class InvalidInputError(DomainError):
     kind = "validation"
 
 
+RESERVED = frozenset({"type", "title", "status", "detail", "instance", "kind", "request"})
+"""RFC 9457's own members (and `problem`'s parameters): a domain error's extension of the same
+name is left out rather than replace them, or fail the answer."""
+
+
 def problem(
     status: int, title: str, detail: str, kind: str, request: Request, **extra: Any
 ) -> JSONResponse:
     body = {
+        **extra,
         "type": TYPE_BASE + kind,
         "title": title,
         "status": status,
         "detail": detail,
         "instance": str(request.url.path),
-        **extra,
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
@@ -225,7 +230,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         title = {403: "Forbidden", 404: "Not found", 422: "Invalid request"}.get(
             error.status, "Refused by a domain rule"
         )
-        return problem(error.status, title, error.detail, error.kind, request, **error.extra)
+        extensions = {k: v for k, v in error.extra.items() if k not in RESERVED}
+        return problem(error.status, title, error.detail, error.kind, request, **extensions)
 
     @app.exception_handler(StarletteHTTPException)
     async def http(request: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -59,7 +59,25 @@ def partner_changes(event: RecordedEvent) -> PartnerChanges:
                 party: {"agreement_id": p["agreement_id"], "agreement_status": "in_force"}
                 for party in p["parties"]
             }
+    status = AGREEMENT_STATUS.get(event.event_type)
+    if status is not None:
+        return {
+            party: {"agreement_id": p["agreement_id"], "agreement_status": status}
+            for party in p.get("parties", [])
+        }
     return {}
+
+
+AGREEMENT_STATUS = {
+    "AgreementSentForSignature": "sent_for_signature",
+    "AgreementRenewed": "in_force",
+    "AgreementSuspended": "suspended",
+    "AgreementResumed": "in_force",
+    "AgreementTerminated": "terminated",
+    "AgreementExpired": "expired",
+    "AgreementWithdrawn": "withdrawn",
+}
+"""The agreement status each lifecycle event leaves its parties' rows in."""
 
 
 def partners_concerned(event: RecordedEvent) -> list[str]:
@@ -67,6 +85,8 @@ def partners_concerned(event: RecordedEvent) -> list[str]:
     p = event.payload
     if isinstance(p.get("parties"), list):
         return [str(party) for party in p["parties"]]
+    if event.event_type == "AgreementAmended":
+        return [str(party) for party in p["content"]["parties"]]
     if event.event_type == "PartnersMerged":
         return [str(p["partner_id"]), str(p["merged_partner_id"])]
     if event.event_type == "CoalitionRecommended":
@@ -211,5 +231,34 @@ def summary(event: RecordedEvent) -> str:
         case "PartySigned":
             return f"{p['partner_id']} signed (by {p['signatory']})"
         case "AgreementSigned":
+            if p.get("supersedes_version"):
+                return (
+                    f"version {p['version']} signed by every party: in force, "
+                    f"replacing v{p['supersedes_version']}"
+                )
             return "agreement signed by every party: in force"
+        case "AgreementAmended":
+            changed = ", ".join(c["path"] for c in p["changes"])
+            return f"version {p['version']} proposed by {p['proposed_by']}: {changed}"
+        case "AgreementSentForSignature":
+            by = f", to sign by {p['sign_by']}" if p.get("sign_by") else ""
+            return f"version {p['version']} sent for signature{by}"
+        case "AgreementRenewed":
+            return f"renewed until {p['ends_on']} (was {p['previous_ends_on']})"
+        case "AgreementSuspended":
+            return f"suspended at the request of {p['requested_by']}"
+        case "AgreementResumed":
+            return "resumed: in force again"
+        case "AgreementTerminated":
+            return f"terminated by {p['terminated_by']}, effective {p['effective_on']}"
+        case "AgreementExpired":
+            return f"expired: it ended {p['ended_on']}"
+        case "AgreementWithdrawn":
+            return "draft withdrawn"
+        case "PartnershipReviewed":
+            missed = f"; missed: {', '.join(p['missed'])}" if p.get("missed") else ""
+            return (
+                f"reviewed {p['period_from']} to {p['period_to']}: "
+                f"{p['delivered']} of {p['promised']} deliverables kept{missed}"
+            )
     return event.event_type

@@ -1,7 +1,7 @@
 """What research reacts to: other services' decisions about a partner, written back to the CRM
 record the partner came from."""
 
-from coalition.research.service_layer.write_back import write_status_back
+from coalition.research.service_layer.write_back import AGREEMENT_STATUS, write_status_back
 from coalition.shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions("research")
@@ -11,5 +11,6 @@ for _event_type in (
     "EngagementStageChanged",
     "AgreementDrafted",
     "AgreementSigned",
+    *AGREEMENT_STATUS,
 ):
     subscriptions.on(_event_type)(write_status_back)

@@ -1,7 +1,7 @@
 """Partner status back to the CRM record it came from: the stage when the pipeline entry opens
-or moves, the score when it is scored, the agreement's status when drafted and in force. At
-least once (a failed write raises, and the consumer retries, then dead-letters); the values are
-absolute, so writing one twice does no harm."""
+or moves, the score when it is scored, the agreement's status as it is drafted, comes into
+force, is suspended or ends. At least once (a failed write raises, and the consumer retries,
+then dead-letters); the values are absolute, so writing one twice does no harm."""
 
 from __future__ import annotations
 
@@ -35,7 +35,20 @@ def status_of(fact: RecordedEvent) -> dict[str, dict[str, Any]]:
             return {str(party): {"agreement_status": "drafted"} for party in p["parties"]}
         case "AgreementSigned":
             return {str(party): {"agreement_status": "in_force"} for party in p["parties"]}
+    status = AGREEMENT_STATUS.get(fact.event_type)
+    if status is not None:
+        return {str(party): {"agreement_status": status} for party in p.get("parties", [])}
     return {}
+
+
+AGREEMENT_STATUS = {
+    "AgreementSuspended": "suspended",
+    "AgreementResumed": "in_force",
+    "AgreementTerminated": "terminated",
+    "AgreementExpired": "expired",
+    "AgreementWithdrawn": "withdrawn",
+}
+"""The status an agreement's later life leaves on each party's CRM record."""
 
 
 async def write_status_back(fact: RecordedEvent, tx: StoreTransaction) -> None:

@@ -1,0 +1,1 @@
+"""Agreement\x27s adapters: its own tables beside the event store."""
