@@ -267,6 +267,7 @@ class AgreementContract:
         assert fresh.status_code == 200, fresh.text
 
     async def test_bad_input_is_a_problem_naming_the_field(self, system: Running) -> None:
+        """Against the schema: 422; against a rule of the content: 409; each names the field."""
         client = system.client
         cases = [
             (draft_body(parties=["p1", "p1"]), "body.parties"),
@@ -292,7 +293,7 @@ class AgreementContract:
             (draft_body(commitments=["p1/k404"]), "body.commitments[0]"),
         ]
         for body, field in cases:
-            self.refused(await client.post("/agreement/agreements", json=body), 422, field)
+            self.refused(await client.post("/agreement/agreements", json=body), 409, field)
         schema = await client.post("/agreement/agreements", json=draft_body(starts_on="soon"))
         self.refused(schema, 422, "body.starts_on")
         assert await self.events(system) == []
@@ -328,7 +329,7 @@ class AgreementContract:
         renewed = await self.act(system, aid, "renewals", {"ends_on": "2028-02-29"})
         assert renewed.json()["in_force_until"] == "2028-02-29", renewed.text
         earlier = await self.act(system, aid, "renewals", {"ends_on": "2027-01-01"})
-        self.refused(earlier, 422, "body.ends_on")
+        self.refused(earlier, 409, "body.ends_on")
         suspended = await self.act(system, aid, "suspension", {"requested_by": "p2"})
         assert suspended.json()["status"] == "suspended", suspended.text
         resumed = await self.act(system, aid, "resumption", {})
@@ -383,7 +384,7 @@ class AgreementContract:
                 {"responsibility_id": "r2", "status": "delivered"},
             ],
             "feedback": [
-                {"party_id": "p1", "ratings": {"clear_roles": 2, "shared_vision": 5}},
+                {"party_id": "p1", "ratings": {"clear_roles": 2, "shared_vision": 5.0}},
                 {"party_id": CAMPAIGN, "ratings": {"clear_roles": 2}, "comment": "Roles unclear"},
             ],
             "impact": [{"objective_id": "o1", "value": 14, "note": "co-sponsors"}],
@@ -403,7 +404,7 @@ class AgreementContract:
         wrong = {**review, "deliverables": [{"responsibility_id": "r9", "status": "delivered"}]}
         self.refused(
             await self.act(system, aid, "reviews", wrong),
-            422,
+            409,
             "body.deliverables[0].responsibility_id",
         )
         rating = {**review, "feedback": [{"party_id": "p1", "ratings": {"clear_roles": 6}}]}

@@ -21,7 +21,7 @@ from coalition.shared.contracts.agreement import (
     ResourcePledge,
     Responsibility,
 )
-from coalition.shared.web.problems import DomainError, InvalidInputError, NotFoundError
+from coalition.shared.web.problems import DomainError, NotFoundError
 from tests.unit.domain.agreement_story import AGREEMENT, CAMPAIGN, Story, content
 
 # -- the document and its hash -----------------------------------------------------------------
@@ -463,7 +463,7 @@ def test_an_amendment_that_changes_nothing_is_refused() -> None:
 
 def test_an_amendment_by_an_outsider_is_refused() -> None:
     story = Story().drafted()
-    with pytest.raises(InvalidInputError) as refused:
+    with pytest.raises(DomainError) as refused:
         story.amended(by="p9", title="Mine")
     assert refused.value.extra["field"] == "body.proposed_by"
 
@@ -487,7 +487,7 @@ def test_party_signed_events_of_the_walking_skeleton_still_read() -> None:
 
 def test_a_renewal_moves_the_end_later_only() -> None:
     story = Story().in_force()
-    with pytest.raises(InvalidInputError) as refused:
+    with pytest.raises(DomainError) as refused:
         story.take(lambda h: model.renew(h, ends_on=date(2027, 2, 28)))
     assert refused.value.extra["field"] == "body.ends_on"
     story.take(lambda h: model.renew(h, ends_on=date(2027, 12, 31)))
@@ -509,10 +509,10 @@ def test_it_expires_the_day_after_its_end_and_not_before() -> None:
 
 def test_termination_names_a_side_and_a_day_not_before_it_came_into_force() -> None:
     story = Story().on(date(2026, 3, 10)).in_force()
-    with pytest.raises(InvalidInputError) as outsider:
+    with pytest.raises(DomainError) as outsider:
         story.take(lambda h: model.terminate(h, terminated_by="p9", effective_on=date(2026, 4, 1)))
     assert outsider.value.extra["field"] == "body.terminated_by"
-    with pytest.raises(InvalidInputError) as too_early:
+    with pytest.raises(DomainError) as too_early:
         story.take(lambda h: model.terminate(h, terminated_by="p1", effective_on=date(2026, 3, 9)))
     assert too_early.value.extra["field"] == "body.effective_on"
 
@@ -569,7 +569,7 @@ def test_a_draft_is_withdrawn_not_terminated() -> None:
     ],
 )
 def test_content_that_breaks_a_rule_names_the_field(changes: dict[str, object], field: str) -> None:
-    with pytest.raises(InvalidInputError) as refused:
+    with pytest.raises(DomainError) as refused:
         Story().drafted(**changes)
     assert refused.value.extra["field"] == field
 

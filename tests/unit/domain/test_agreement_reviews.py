@@ -17,7 +17,7 @@ from coalition.shared.contracts.agreement import (
     PartnershipReviewed,
     ResourcePledge,
 )
-from coalition.shared.web.problems import DomainError, InvalidInputError
+from coalition.shared.web.problems import DomainError
 from tests.unit.domain.agreement_story import CAMPAIGN, Story, content
 
 
@@ -113,7 +113,7 @@ def test_a_closing_review_after_termination_is_allowed() -> None:
 )
 def test_a_review_with_a_wrong_part_names_it(kwargs: dict[str, object], field: str) -> None:
     story = Story().in_force()
-    with pytest.raises(InvalidInputError) as refused:
+    with pytest.raises(DomainError) as refused:
         _review(story, **kwargs)  # type: ignore[arg-type]
     assert refused.value.extra["field"] == field
     assert story.state.reviews == ()
@@ -266,6 +266,6 @@ def test_a_commitment_already_pledged_is_not_listed_twice() -> None:
 def test_a_commitment_that_does_not_stand_is_refused(
     known: dict[str, Commitment], message: str
 ) -> None:
-    with pytest.raises(InvalidInputError, match=message) as refused:
+    with pytest.raises(DomainError, match=message) as refused:
         start_from(content(), ["p1/k1"], known)
     assert refused.value.extra["field"] == "body.commitments[0]"

@@ -36,7 +36,7 @@ from coalition.shared.contracts.agreement import (
     PartySigned,
 )
 from coalition.shared.events.envelope import DomainEvent, RecordedEvent
-from coalition.shared.web.problems import DomainError, InvalidInputError, NotFoundError
+from coalition.shared.web.problems import DomainError, NotFoundError
 
 STREAM_TYPE = "agreement"
 
@@ -223,9 +223,9 @@ def check_content(campaign_id: str, content: AgreementContent) -> None:
     """Rules of one version's content, each naming the field at fault (422)."""
     parties = content.parties
     if len(set(parties)) != len(parties):
-        raise InvalidInputError("a party is listed twice", field="body.parties", parties=parties)
+        raise DomainError("a party is listed twice", field="body.parties", parties=parties)
     if campaign_id in parties:
-        raise InvalidInputError(
+        raise DomainError(
             "the campaign is a party already; list the partners only", field="body.parties"
         )
     sides = {campaign_id, *parties}
@@ -233,37 +233,35 @@ def check_content(campaign_id: str, content: AgreementContent) -> None:
     _unique([r.responsibility_id for r in content.responsibilities], "responsibilities", "id")
     for i, r in enumerate(content.responsibilities):
         if r.party_id not in sides:
-            raise InvalidInputError(
+            raise DomainError(
                 f"{r.party_id} is neither a party nor the campaign",
                 field=f"body.responsibilities[{i}].party_id",
             )
     for i, pledge in enumerate(content.resources):
         if pledge.party_id not in sides:
-            raise InvalidInputError(
+            raise DomainError(
                 f"{pledge.party_id} is neither a party nor the campaign",
                 field=f"body.resources[{i}].party_id",
             )
     rule = content.decision_rule
     if rule.rule == "lead_organisation" and rule.lead_party_id not in sides:
-        raise InvalidInputError(
+        raise DomainError(
             "a lead organisation rule names its lead: a party or the campaign",
             field="body.decision_rule.lead_party_id",
         )
     if rule.rule != "lead_organisation" and rule.lead_party_id is not None:
-        raise InvalidInputError(
+        raise DomainError(
             "only the lead organisation rule has a lead", field="body.decision_rule.lead_party_id"
         )
     if rule.rule != "majority" and rule.majority is not None:
-        raise InvalidInputError(
-            "only the majority rule has a share", field="body.decision_rule.majority"
-        )
+        raise DomainError("only the majority rule has a share", field="body.decision_rule.majority")
     if content.starts_on and content.ends_on and content.ends_on <= content.starts_on:
-        raise InvalidInputError("it must end after it starts", field="body.ends_on")
+        raise DomainError("it must end after it starts", field="body.ends_on")
 
 
 def _unique(ids: list[str], field_name: str, key: str) -> None:
     if len(set(ids)) != len(ids):
-        raise InvalidInputError(f"two {field_name} share an id", field=f"body.{field_name}[].{key}")
+        raise DomainError(f"two {field_name} share an id", field=f"body.{field_name}[].{key}")
 
 
 # --- decisions --------------------------------------------------------------------------------
@@ -299,7 +297,7 @@ def amend(
     state = current(history)
     _not_final(state, "amended")
     if not state.side(proposed_by) and proposed_by not in content.parties:
-        raise InvalidInputError(
+        raise DomainError(
             f"{proposed_by} is neither a party nor the campaign", field="body.proposed_by"
         )
     check_content(state.campaign_id, content)
@@ -420,7 +418,7 @@ def renew(history: Sequence[RecordedEvent], *, ends_on: date) -> list[DomainEven
     if state.ends_on is None:
         raise DomainError("the agreement has no end date to move; it runs until terminated")
     if ends_on <= state.ends_on:
-        raise InvalidInputError(
+        raise DomainError(
             f"a renewal ends after the current end, {state.ends_on.isoformat()}",
             field="body.ends_on",
         )
@@ -473,9 +471,7 @@ def terminate(
         )
     _side(state, terminated_by, "terminated_by")
     if state.in_force_from and effective_on < state.in_force_from:
-        raise InvalidInputError(
-            "it cannot end before it came into force", field="body.effective_on"
-        )
+        raise DomainError("it cannot end before it came into force", field="body.effective_on")
     return [
         AgreementTerminated(
             agreement_id=state.agreement_id,
@@ -537,6 +533,6 @@ def _binding(state: Agreement, what: str) -> None:
 
 def _side(state: Agreement, party_id: str, field_name: str) -> None:
     if not state.side(party_id):
-        raise InvalidInputError(
+        raise DomainError(
             f"{party_id} is neither a party nor the campaign", field=f"body.{field_name}"
         )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coalition.shared.contracts.agreement import AgreementContent, ResourcePledge
-from coalition.shared.web.problems import InvalidInputError
+from coalition.shared.web.problems import DomainError
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,11 @@ def start_from(
         field = f"body.commitments[{i}]"
         commitment = known.get(ref)
         if commitment is None:
-            raise InvalidInputError(f"no commitment {ref} is known in this campaign", field=field)
+            raise DomainError(f"no commitment {ref} is known in this campaign", field=field)
         if commitment.withdrawn:
-            raise InvalidInputError(f"commitment {ref} was withdrawn", field=field)
+            raise DomainError(f"commitment {ref} was withdrawn", field=field)
         if commitment.partner_id not in content.parties:
-            raise InvalidInputError(
+            raise DomainError(
                 f"{commitment.partner_id} made commitment {ref} but is not a party", field=field
             )
         if commitment.commitment_id in pledged:

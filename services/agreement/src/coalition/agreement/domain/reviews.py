@@ -23,7 +23,7 @@ from coalition.shared.contracts.agreement import (
     WilderFactor,
 )
 from coalition.shared.events.envelope import DomainEvent, RecordedEvent
-from coalition.shared.web.problems import DomainError, InvalidInputError
+from coalition.shared.web.problems import DomainError
 
 WILDER_CATEGORIES: dict[str, tuple[WilderFactor, ...]] = {
     "environment": ("history_of_collaboration", "legitimate_leader", "favourable_climate"),
@@ -69,39 +69,39 @@ def review(
             f"only an agreement that came into force is reviewed; it is {state.status}"
         )
     if period_to < period_from:
-        raise InvalidInputError("the period ends before it starts", field="body.period_to")
+        raise DomainError("the period ends before it starts", field="body.period_to")
     if any(r.review_id == review_id for r in state.reviews):
         raise DomainError(f"review {review_id} is recorded already", review_id=review_id)
     promised = {r.responsibility_id for r in state.in_force.content.responsibilities}
     seen: set[str] = set()
     for i, report in enumerate(deliverables):
         if report.responsibility_id not in promised:
-            raise InvalidInputError(
+            raise DomainError(
                 f"{report.responsibility_id} is not a responsibility of the version in force",
                 field=f"body.deliverables[{i}].responsibility_id",
             )
         if report.responsibility_id in seen:
-            raise InvalidInputError(
+            raise DomainError(
                 f"{report.responsibility_id} is reported twice",
                 field=f"body.deliverables[{i}].responsibility_id",
             )
         seen.add(report.responsibility_id)
     for i, side in enumerate(feedback):
         if not state.side(side.party_id):
-            raise InvalidInputError(
+            raise DomainError(
                 f"{side.party_id} is neither a party nor the campaign",
                 field=f"body.feedback[{i}].party_id",
             )
         for factor, score in side.ratings.items():
             if not 1 <= score <= 5:
-                raise InvalidInputError(
+                raise DomainError(
                     "a rating is 1 (strongly disagree) to 5 (strongly agree)",
                     field=f"body.feedback[{i}].ratings.{factor}",
                 )
     if objectives is not None:
         for i, measure in enumerate(impact):
             if measure.objective_id not in objectives:
-                raise InvalidInputError(
+                raise DomainError(
                     f"{measure.objective_id} is not one of the campaign's objectives",
                     field=f"body.impact[{i}].objective_id",
                 )

@@ -10,7 +10,7 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from coalition.agreement.domain import reviews
 from coalition.agreement.entrypoints.api import today
@@ -35,12 +35,20 @@ from coalition.shared.contracts.agreement import (
 )
 from coalition.shared.web.auth import PrincipalDep, require_campaign
 from coalition.shared.web.deps import ContextDep, IfMatch, StoreDep, parse_if_match
-from coalition.shared.web.models import Day, Identifier, Name, Note, Reason, RequestBody
+from coalition.shared.web.models import (
+    Day,
+    Identifier,
+    Name,
+    Note,
+    Reason,
+    RequestBody,
+    whole_number,
+)
 from coalition.shared.web.problems import NotFoundError
 
 router = APIRouter(tags=["agreement reviews"])
 AGREEMENT = "/agreements/{agreement_id}"
-Rating = Annotated[int, Field(ge=1, le=5)]
+Rating = Annotated[int, Field(ge=1, le=5), BeforeValidator(whole_number)]
 
 
 class DeliverableIn(RequestBody):

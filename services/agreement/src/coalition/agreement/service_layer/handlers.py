@@ -19,7 +19,7 @@ from coalition.shared.events.envelope import Metadata, NewEvent, RecordedEvent
 from coalition.shared.eventstore.errors import PreconditionFailedError
 from coalition.shared.eventstore.schema import events
 from coalition.shared.eventstore.store import EventStore, row_to_event
-from coalition.shared.web.problems import InvalidInputError, NotFoundError
+from coalition.shared.web.problems import DomainError, NotFoundError
 
 
 async def draft_agreement(
@@ -60,7 +60,7 @@ def check_goals(content: AgreementContent, objectives: dict[str, str] | None) ->
         return
     for i, goal in enumerate(content.goals):
         if goal.objective_id is not None and goal.objective_id not in objectives:
-            raise InvalidInputError(
+            raise DomainError(
                 f"{goal.objective_id} is not one of the campaign's objectives",
                 field=f"body.goals[{i}].objective_id",
             )
