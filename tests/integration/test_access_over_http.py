@@ -454,6 +454,12 @@ SCORING_CASES = [
     Case("GET", "/scoring/campaigns/{campaign_id}/models", nothing, 404),
     Case("GET", "/scoring/campaigns/{campaign_id}/models/{version}", nothing, 404),
     Case("POST", "/scoring/campaigns/{campaign_id}/what-if", lambda _: {"json": {}}, 404),
+    Case(
+        "POST",
+        "/scoring/campaigns/{campaign_id}/re-evaluations",
+        lambda _: {"json": {"as_of": "2026-01-01T00:00:00Z"}},
+        404,
+    ),
 ]
 
 ENGAGEMENT_CASES = [

@@ -9,6 +9,7 @@ with `{service}` (each service its own database)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,36 @@ class ScoringContract:
                 assert answer.status_code == 200, answer.text
             needs = {"constituencies": [], "regions": ["North", "South"], "capabilities": ["legal"]}
             answer = await client.put(f"{campaign}/needs", json={**needs, **WHY})
+            assert answer.status_code == 200, answer.text
+            yield system
+
+    @pytest_asyncio.fixture
+    async def with_agreements(
+        self, url: str, nats_url: str, unique_prefix: str, tmp_path: Path
+    ) -> AsyncIterator[Running]:
+        """Research, scoring and agreement: a campaign's history with signatures in it."""
+        async with running(
+            url,
+            nats_url,
+            unique_prefix,
+            tmp_path,
+            specs=select("research,scoring,agreement"),
+            relay_poll_seconds=0.1,
+        ) as system:
+            client = system.client
+            launched = await client.post(
+                "/research/campaigns", json={"campaign_id": CAMPAIGN, "name": "LW", **WHY}
+            )
+            assert launched.status_code == 201, launched.text
+            answer = await client.put(
+                f"/research/campaigns/{CAMPAIGN}/positions/living-wage",
+                json={"stance": "strongly_support", "weight": 1, **WHY},
+            )
+            assert answer.status_code == 200, answer.text
+            answer = await client.put(
+                f"/research/campaigns/{CAMPAIGN}/needs",
+                json={"constituencies": [], "regions": ["North"], "capabilities": [], **WHY},
+            )
             assert answer.status_code == 200, answer.text
             yield system
 
@@ -209,6 +240,110 @@ class ScoringContract:
         )
         assert unknown.status_code == 422
         assert len(await store.read_all(limit=10_000)) == before + len(ids) + 2
+
+    async def test_a_past_coalition_is_re_evaluated_beside_what_was_recorded_and_signed(
+        self, with_agreements: Running
+    ) -> None:
+        """The story, by hand: a model choosing one partner; Alpha (strongly for the living
+        wage) and Beta (for it) both cover the North, Alpha scores higher, so at T1 Alpha is
+        recommended. Then a deal-breaker rules Alpha out and Beta is recommended (T2); then the
+        campaign signs with Beta (T3)."""
+        client = with_agreements.client
+        one = {"name": "one-partner", "rules": {"coalition_size": 1}, **WHY}
+        assert (await client.post(f"{BASE}/models", json=one)).status_code == 201
+        alpha = await self.partner(client, "Alpha", regions=["North"])
+        beta = await self.partner(client, "Beta", regions=["North"])
+        for partner_id, stance in ((alpha, "strongly_support"), (beta, "support")):
+            stated = await client.put(
+                f"/research/partners/{partner_id}/positions/living-wage",
+                json={"stance": stance, "evidence": "their manifesto", **WHY},
+            )
+            assert stated.status_code == 200, stated.text
+
+        async def recommended(partner_id: str) -> dict[str, Any] | None:
+            coalition = (await client.get(f"{BASE}/coalition")).json()
+            members = [m["partner_id"] for m in coalition.get("members", [])]
+            return coalition if members == [partner_id] and await self.settled(client) else None
+
+        await eventually(lambda: recommended(alpha))
+        t1 = datetime.now(UTC)
+        score_at_t1 = (await client.get(f"{BASE}/partners/{alpha}/score")).json()["score"]
+
+        await client.put(
+            f"/research/campaigns/{CAMPAIGN}/deal-breakers/no-housing-opponents",
+            json={"rule": {"rule": "opposes_issue", "issue": "housing", "stance_at_most": "oppose"},
+                  **WHY},
+        )  # fmt: skip
+        opposed = await client.put(
+            f"/research/partners/{alpha}/positions/housing",
+            json={"stance": "strongly_oppose", "evidence": "their 2026 statement", **WHY},
+        )
+        assert opposed.status_code == 200, opposed.text
+        await eventually(lambda: recommended(beta))
+        t2 = datetime.now(UTC)
+
+        drafted = await client.post(
+            "/agreement/agreements",
+            json={"campaign_id": CAMPAIGN, "title": "Pact", "parties": [beta],
+                  "terms": "Together.", **WHY},
+        )  # fmt: skip
+        agreement = drafted.json()
+        aid = agreement["agreement_id"]
+        await client.post(f"/agreement/agreements/{aid}/signature-requests", json=WHY)
+        signed = await client.post(
+            f"/agreement/agreements/{aid}/signatures",
+            json={"partner_id": beta, "signatory": "Chair", "terms_hash": agreement["terms_hash"],
+                  **WHY},
+        )  # fmt: skip
+        assert signed.json()["status"] == "in_force", signed.text
+
+        async def re_evaluated(**body: Any) -> dict[str, Any] | None:
+            answer = await client.post(f"{BASE}/re-evaluations", json=body)
+            assert answer.status_code == 200, answer.text
+            found: dict[str, Any] = answer.json()
+            return found if found["signed"] else None  # wait for the signature to arrive
+
+        then = await eventually(lambda: re_evaluated(as_of=t1.isoformat(), model_version=1))
+        assert then["model"] == "one-partner v1" and then["recorded"] is False
+        assert then["would_recommend"] == [alpha]
+        assert then["recorded_recommendation"] == [alpha]
+        assert then["signed"] == [beta]
+        assert (then["agreed"], then["signed_not_chosen"], then["missed"]) == ([], [beta], [alpha])
+        by_id = {p["partner_id"]: p for p in then["partners"]}
+        assert by_id[alpha]["recorded_score"] == score_at_t1 == by_id[alpha]["score"]
+        assert by_id[alpha]["excluded"] is False and by_id[beta]["signed"] is True
+
+        later = await re_evaluated(as_of=t2.isoformat(), model_version=1)
+        assert later is not None
+        assert later["would_recommend"] == [beta] and later["recorded_recommendation"] == [beta]
+        assert (later["agreed"], later["missed"]) == ([beta], [])
+        assert {p["partner_id"]: p["excluded"] for p in later["partners"]} == {
+            alpha: True,
+            beta: False,
+        }
+
+        draft = await re_evaluated(
+            as_of=t1.isoformat(),
+            rules={"coalition_size": 2},
+            signed_until=datetime.now(UTC).isoformat(),
+        )
+        assert draft is not None and draft["model"] == "draft"
+        assert draft["would_recommend"] == [alpha, beta]
+        assert draft["newly_recommended"] == [beta] and draft["agreed"] == [beta]
+        before_signing = await client.post(
+            f"{BASE}/re-evaluations",
+            json={"as_of": t1.isoformat(), "model_version": 1, "signed_until": t2.isoformat()},
+        )
+        assert before_signing.json()["signed"] == [] and before_signing.json()["missed"] == [alpha]
+        both = await client.post(
+            f"{BASE}/re-evaluations",
+            json={"as_of": t1.isoformat(), "model_version": 1, "rules": {}},
+        )
+        assert both.status_code == 409 and both.json()["field"] == "body.rules"
+        missing = await client.post(
+            f"{BASE}/re-evaluations", json={"as_of": t1.isoformat(), "model_version": 9}
+        )
+        assert missing.status_code == 404
 
     async def test_replaying_the_logs_reproduces_every_recorded_score(
         self, system: Running

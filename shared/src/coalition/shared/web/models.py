@@ -60,7 +60,7 @@ def _rfc3339(value: object) -> object:
     return value
 
 
-Moment = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+Moment = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_rfc3339)]
 """A point in time as clients send it: RFC 3339 with an offset."""
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from coalition.scoring.adapters.tables import (
     scoring_coalitions,
     scoring_current,
+    scoring_fact_log,
     scoring_facts,
     scoring_pending,
     scoring_watermarks,
@@ -22,6 +23,7 @@ from coalition.scoring.adapters.tables import (
 from coalition.scoring.domain.facts import FactChange, FactRow
 from coalition.scoring.domain.rescore import Recorded
 from coalition.shared.events.envelope import RecordedEvent, utc_now
+from coalition.shared.eventstore.store import as_utc
 
 
 def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
@@ -62,6 +64,24 @@ async def write_facts(
                     scoring_facts.c.position < excluded.position,
                 ),
             )
+        )
+    if changes:
+        await conn.execute(
+            scoring_fact_log.insert(),
+            [
+                {
+                    "campaign_id": change.campaign_id,
+                    "kind": change.kind,
+                    "key": change.key,
+                    "data": change.data,
+                    "event_id": str(event.event_id),
+                    "event_type": event.event_type,
+                    "service": service,
+                    "position": event.position,
+                    "recorded_at": as_utc(event.recorded_at),
+                }
+                for change in changes
+            ],
         )
     for campaign_id in sorted({change.campaign_id for change in changes}):
         mark = _insert(conn, scoring_watermarks).values(
@@ -214,6 +234,46 @@ async def fact_rows(conn: AsyncConnection, campaign_id: str) -> list[FactRow]:
         ).where(scoring_facts.c.campaign_id == campaign_id)
     )
     return [FactRow(*row) for row in result.all()]
+
+
+async def fact_rows_as_of(
+    conn: AsyncConnection, campaign_id: str, as_of: datetime
+) -> list[FactRow]:
+    """The facts as they stood at `as_of`: the log replayed up to it with the rule the upsert
+    applies (a later event of the same service wins; across services the later arrival)."""
+    log = scoring_fact_log
+    result = await conn.execute(
+        sa.select(
+            log.c.kind,
+            log.c.key,
+            log.c.data,
+            log.c.event_id,
+            log.c.service,
+            log.c.position,
+        )
+        .where(log.c.campaign_id == campaign_id, log.c.recorded_at <= as_utc(as_of))
+        .order_by(log.c.seq)
+    )
+    rows: dict[tuple[str, str], FactRow] = {}
+    for kind, key, data, event_id, service, position in result.all():
+        before = rows.get((kind, key))
+        if before is None or before.service != service or before.position < position:
+            rows[(kind, key)] = FactRow(kind, key, data, event_id, service, position)
+    return list(rows.values())
+
+
+async def signed_partners(
+    conn: AsyncConnection, campaign_id: str, until: datetime | None
+) -> dict[str, datetime]:
+    """Partners party to an agreement that came into force (by `until`), and when first."""
+    log = scoring_fact_log
+    query = sa.select(log.c.key, sa.func.min(log.c.recorded_at)).where(
+        log.c.campaign_id == campaign_id, log.c.event_type == "AgreementSigned"
+    )
+    if until is not None:
+        query = query.where(log.c.recorded_at <= as_utc(until))
+    result = await conn.execute(query.group_by(log.c.key))
+    return {str(key): as_utc(first) for key, first in result.all()}
 
 
 async def watermarks(conn: AsyncConnection, campaign_id: str) -> dict[str, int]:

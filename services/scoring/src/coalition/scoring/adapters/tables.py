@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from coalition.shared.eventstore.schema import Timestamp
+from coalition.shared.eventstore.schema import Position, Timestamp
 
 metadata = sa.MetaData()
 
@@ -73,3 +73,21 @@ scoring_coalitions = sa.Table(
     sa.Column("stream_version", sa.Integer(), nullable=False),
     sa.Column("rescored_at", Timestamp, nullable=False),
 )
+
+scoring_fact_log = sa.Table(
+    "scoring_fact_log",
+    metadata,
+    sa.Column("seq", Position, primary_key=True, autoincrement=True),
+    sa.Column("campaign_id", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("key", sa.String(400), nullable=False),
+    sa.Column("data", sa.JSON(), nullable=True),
+    sa.Column("event_id", sa.String(40), nullable=False),
+    sa.Column("event_type", sa.String(200), nullable=False),
+    sa.Column("service", sa.String(50), nullable=False),
+    sa.Column("position", sa.BigInteger(), nullable=False),
+    sa.Column("recorded_at", Timestamp, nullable=False),
+    sa.Index("ix_scoring_fact_log_campaign", "campaign_id", "recorded_at"),
+)
+"""Every fact change as it came, so the facts can be read as they stood at any moment (a past
+coalition re-evaluated); `scoring_facts` holds only the latest."""

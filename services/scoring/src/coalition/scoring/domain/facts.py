@@ -62,7 +62,13 @@ def changes_for(event: RecordedEvent) -> list[FactChange]:
         return one(campaign, p)
     if kind == "AgreementSigned":
         return [FactChange(campaign, "partner_committed", str(pid), {}) for pid in p["parties"]]
+    if kind in AGREEMENT_ENDS:
+        # A partner whose agreement ended is a current partner no more.
+        return [FactChange(campaign, "partner_committed", str(pid), None) for pid in p["parties"]]
     return []
+
+
+AGREEMENT_ENDS = frozenset({"AgreementTerminated", "AgreementExpired"})
 
 
 def _campaign(c: str, p: Mapping[str, Any]) -> list[FactChange]:
@@ -179,7 +185,7 @@ _TRANSLATIONS = {
     "CommitmentMade": _committed,
 }
 
-FACT_EVENTS = frozenset([*_TRANSLATIONS, "AgreementSigned"])
+FACT_EVENTS = frozenset([*_TRANSLATIONS, "AgreementSigned", *AGREEMENT_ENDS])
 """The event types scoring keeps facts from."""
 
 

@@ -7,6 +7,8 @@ or asks for a re-score, and reads what was recorded."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -38,8 +40,15 @@ from coalition.shared.web.deps import (
     conditional,
     parse_if_match,
 )
-from coalition.shared.web.models import Identifier, Note, Reason, RequestBody, whole_number
-from coalition.shared.web.problems import InvalidInputError, NotFoundError
+from coalition.shared.web.models import (
+    Identifier,
+    Moment,
+    Note,
+    Reason,
+    RequestBody,
+    whole_number,
+)
+from coalition.shared.web.problems import DomainError, InvalidInputError, NotFoundError
 
 router = APIRouter(tags=["scores"])
 
@@ -570,4 +579,101 @@ async def what_if(
         coalition=chosen.members,
         coverage=chosen.coverage,
         uncovered=chosen.uncovered,
+    )
+
+
+# -- re-evaluating a past coalition ---------------------------------------------------------
+
+
+class ReevaluationIn(RequestBody):
+    as_of: Moment = Field(description="The moment whose facts are scored (RFC 3339).")
+    model_version: Annotated[int, Field(ge=0, le=1_000_000_000), Whole] | None = Field(
+        default=None, description="A published version of the campaign's model (0: default)."
+    )
+    rules: RulesIn | None = Field(default=None, description="A draft model instead.")
+    signed_until: Moment | None = Field(
+        default=None, description="Count the agreements signed by then (all, if not given)."
+    )
+    limit: Annotated[int, Field(ge=1, le=500), Whole] = 50
+
+
+class PartnerThenPublic(BaseModel):
+    partner_id: str
+    name: str | None
+    score: float = Field(description="Under the model asked for, from the facts at `as_of`.")
+    excluded: bool
+    would_recommend: bool
+    recorded_score: float | None = Field(description="Its score as recorded by `as_of`.")
+    recorded_recommended: bool = Field(description="In the coalition recorded by `as_of`.")
+    signed: bool
+
+
+class ReevaluationPublic(BaseModel):
+    campaign_id: str
+    as_of: datetime
+    model: str = Field(description="`<name> v<version>`, or the draft's name.")
+    recorded: bool = Field(description="Always false: a re-evaluation records nothing.")
+    facts: int = Field(description="Facts as they stood at `as_of`.")
+    would_recommend: list[str]
+    recorded_recommendation: list[str] = Field(description="The coalition recorded by `as_of`.")
+    signed: list[str]
+    agreed: list[str] = Field(description="Signed, and the model would have chosen them.")
+    signed_not_chosen: list[str] = Field(description="Signed; the model would not have chosen.")
+    missed: list[str] = Field(description="The model would have chosen them; never signed.")
+    newly_recommended: list[str]
+    no_longer_recommended: list[str]
+    coverage: float
+    uncovered: list[str]
+    partners: list[PartnerThenPublic] = Field(description="The best `limit`, best first.")
+
+
+@router.post(
+    "/campaigns/{campaign_id}/re-evaluations",
+    summary="Re-evaluate the coalition as things stood at a past moment, under a published or "
+    "draft model, beside what was recorded and signed; records nothing.",
+)
+async def re_evaluate(
+    campaign_id: CampaignId, body: ReevaluationIn, store: StoreDep, principal: PrincipalDep
+) -> ReevaluationPublic:
+    _seen(principal, campaign_id)
+    if body.rules is not None and body.model_version is not None:
+        raise DomainError(
+            "name a published version or give draft rules, not both", field="body.rules"
+        )
+    if body.rules is not None:
+        model = models.Model("draft", 0, body.rules.rules())
+        label = "draft"
+    else:
+        history = await store.read_stream(models.model_stream(campaign_id))
+        model = (
+            models.current(history)
+            if body.model_version is None
+            else models.version(history, body.model_version)
+        )
+        label = f"{model.name} v{model.version}"
+    report, facts = await handlers.re_evaluate(
+        store, campaign_id, body.as_of, model, signed_until=body.signed_until
+    )
+    return ReevaluationPublic(
+        campaign_id=campaign_id,
+        as_of=body.as_of,
+        model=label,
+        recorded=False,
+        facts=facts,
+        **{
+            name: getattr(report, name)
+            for name in (
+                "would_recommend",
+                "recorded_recommendation",
+                "signed",
+                "agreed",
+                "signed_not_chosen",
+                "missed",
+                "newly_recommended",
+                "no_longer_recommended",
+                "coverage",
+                "uncovered",
+            )
+        },
+        partners=[PartnerThenPublic(**asdict(p)) for p in report.partners[: body.limit]],
     )

@@ -1,24 +1,34 @@
 """Scoring use cases: take in the facts other services publish, publish a model, re-score a
-campaign, and answer what-if questions without recording anything."""
+campaign, and answer what-if questions (and re-evaluate a past coalition) without recording
+anything."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from coalition.scoring.adapters import repository
 from coalition.scoring.domain import facts as facts_model
 from coalition.scoring.domain import model as models
+from coalition.scoring.domain.reevaluation import Reevaluation, compare
 from coalition.scoring.domain.rescore import Outcome, Recorded, rescore
 from coalition.shared.contracts import catalogue
 from coalition.shared.contracts.scoring import ModelRules, PartnerScored
 from coalition.shared.events.envelope import Metadata, NewEvent, RecordedEvent, utc_now
 from coalition.shared.eventstore.errors import PreconditionFailedError
-from coalition.shared.eventstore.store import EventStore, StoreTransaction, StreamAppend
+from coalition.shared.eventstore.schema import events
+from coalition.shared.eventstore.store import (
+    EventStore,
+    StoreTransaction,
+    StreamAppend,
+    as_utc,
+)
 
 ACTOR = "service:scoring"
 
@@ -238,3 +248,51 @@ async def what_if(
 
 def sorted_scores(scores: Sequence[PartnerScored]) -> list[PartnerScored]:
     return sorted(scores, key=lambda s: (s.excluded, -s.score, s.partner_id))
+
+
+async def re_evaluate(
+    store: EventStore,
+    campaign_id: str,
+    as_of: datetime,
+    model: models.Model,
+    *,
+    signed_until: datetime | None = None,
+) -> tuple[Reevaluation, int]:
+    """Score the campaign as its facts stood at `as_of` under `model`, recording nothing, and
+    compare with what scoring recorded by then and whom the campaign signed (by
+    `signed_until`; every signature if None). Returns the comparison and the facts' count."""
+    async with store.engine.connect() as conn:
+        rows = await repository.fact_rows_as_of(conn, campaign_id, as_of)
+        signed = await repository.signed_partners(conn, campaign_id, signed_until)
+        recorded_scores = await _recorded_scores(conn, campaign_id, as_of)
+    facts = facts_model.CampaignFacts.from_rows(campaign_id, rows)
+    outcome = await asyncio.to_thread(
+        rescore, facts, model, {}, None, inputs_through={}, facts_digest=facts_model.digest(rows)
+    )
+    recommended = await store.read_stream(models.recommendation_stream(campaign_id), as_of=as_of)
+    members = (
+        [str(member["partner_id"]) for member in recommended[-1].payload["members"]]
+        if recommended
+        else []
+    )
+    report = compare(outcome.scores, outcome.recommendation, recorded_scores, members, signed)
+    return report, len(rows)
+
+
+async def _recorded_scores(
+    conn: AsyncConnection, campaign_id: str, as_of: datetime
+) -> dict[str, float]:
+    """Each partner's latest score recorded by `as_of`."""
+    query = (
+        sa.select(events.c.payload)
+        .where(
+            events.c.campaign_id == campaign_id,
+            events.c.event_type == "PartnerScored",
+            events.c.recorded_at <= as_utc(as_of),
+        )
+        .order_by(events.c.position)
+    )
+    latest: dict[str, float] = {}
+    for (payload,) in (await conn.execute(query)).all():
+        latest[str(payload["partner_id"])] = float(payload["score"])
+    return latest
