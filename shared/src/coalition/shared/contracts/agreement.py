@@ -177,8 +177,10 @@ class AgreementAmended(DomainEvent):
     terms_hash: str = Field(description="SHA-256 of the new version's canonical document.")
 
 
-class AgreementSentForSignature(DomainEvent):
-    """The campaign approved a version and sent it to the parties to sign."""
+class AgreementEvent(DomainEvent):
+    """What every later event of an agreement's life names: which agreement, whose campaign,
+    and the parties concerned, so a consumer needs no state of its own to know whose
+    agreement changed. A base, not an event of its own."""
 
     service = "agreement"
     is_decision = True
@@ -188,6 +190,11 @@ class AgreementSentForSignature(DomainEvent):
     parties: list[str] = Field(
         default_factory=list, description="The parties concerned (partner ids)."
     )
+
+
+class AgreementSentForSignature(AgreementEvent):
+    """The campaign approved a version and sent it to the parties to sign."""
+
     version: int = Field(ge=1, description="The version to sign.")
     terms_hash: str = Field(description="SHA-256 of that version's canonical document.")
     sign_by: date | None = Field(default=None, description="When signatures are expected.")
@@ -224,88 +231,38 @@ class AgreementSigned(DomainEvent):
     ends_on: date | None = Field(default=None, description="When it ends, if it has an end.")
 
 
-class AgreementRenewed(DomainEvent):
+class AgreementRenewed(AgreementEvent):
     """An agreement in force runs on to a later end date."""
 
-    service = "agreement"
-    is_decision = True
-
-    agreement_id: str = Field(description="The agreement renewed.")
-    campaign_id: str = Field(description="The campaign the agreement serves.")
-    parties: list[str] = Field(
-        default_factory=list, description="The parties concerned (partner ids)."
-    )
     previous_ends_on: date = Field(description="The end date until now.")
     ends_on: date = Field(description="The new end date.")
 
 
-class AgreementSuspended(DomainEvent):
+class AgreementSuspended(AgreementEvent):
     """An agreement in force is paused: it still binds, its work is on hold."""
 
-    service = "agreement"
-    is_decision = True
-
-    agreement_id: str = Field(description="The agreement suspended.")
-    campaign_id: str = Field(description="The campaign the agreement serves.")
-    parties: list[str] = Field(
-        default_factory=list, description="The parties concerned (partner ids)."
-    )
     requested_by: str = Field(description="The party that asked for it, or the campaign.")
 
 
-class AgreementResumed(DomainEvent):
+class AgreementResumed(AgreementEvent):
     """A suspended agreement is back in force."""
 
-    service = "agreement"
-    is_decision = True
 
-    agreement_id: str = Field(description="The agreement resumed.")
-    campaign_id: str = Field(description="The campaign the agreement serves.")
-    parties: list[str] = Field(
-        default_factory=list, description="The parties concerned (partner ids)."
-    )
-
-
-class AgreementTerminated(DomainEvent):
+class AgreementTerminated(AgreementEvent):
     """An agreement in force (or suspended) ends before its time; the reason is the event's."""
 
-    service = "agreement"
-    is_decision = True
-
-    agreement_id: str = Field(description="The agreement terminated.")
-    campaign_id: str = Field(description="The campaign the agreement serves.")
-    parties: list[str] = Field(
-        default_factory=list, description="The parties concerned (partner ids)."
-    )
     terminated_by: str = Field(description="The party that ended it, or the campaign.")
     effective_on: date = Field(description="The day it stops binding.")
 
 
-class AgreementExpired(DomainEvent):
+class AgreementExpired(AgreementEvent):
     """An agreement reached its end date without renewal."""
 
-    service = "agreement"
-    is_decision = True
-
-    agreement_id: str = Field(description="The agreement expired.")
-    campaign_id: str = Field(description="The campaign the agreement serves.")
-    parties: list[str] = Field(
-        default_factory=list, description="The parties concerned (partner ids)."
-    )
     ended_on: date = Field(description="Its end date.")
 
 
-class AgreementWithdrawn(DomainEvent):
+class AgreementWithdrawn(AgreementEvent):
     """A draft that was never in force was abandoned."""
-
-    service = "agreement"
-    is_decision = True
-
-    agreement_id: str = Field(description="The draft withdrawn.")
-    campaign_id: str = Field(description="The campaign the agreement serves.")
-    parties: list[str] = Field(
-        default_factory=list, description="The parties concerned (partner ids)."
-    )
 
 
 class DeliverableReport(BaseModel):
@@ -335,18 +292,10 @@ class ImpactMeasure(BaseModel):
     note: str | None = Field(default=None, max_length=2000, description="How it was measured.")
 
 
-class PartnershipReviewed(DomainEvent):
+class PartnershipReviewed(AgreementEvent):
     """A periodic review: responsibilities delivered against promised, each side's feedback, and
     the impact against the campaign's objectives."""
 
-    service = "agreement"
-    is_decision = True
-
-    agreement_id: str = Field(description="The agreement reviewed.")
-    campaign_id: str = Field(description="The campaign the agreement serves.")
-    parties: list[str] = Field(
-        default_factory=list, description="The parties concerned (partner ids)."
-    )
     review_id: str = Field(description="Stable id of the review.")
     period_from: date = Field(description="First day of the period reviewed.")
     period_to: date = Field(description="Last day of the period reviewed.")

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
@@ -482,6 +483,30 @@ class EventStore:
         """Many streams at once (a bulk import's dry run): every id is a key."""
         async with self.engine.connect() as conn:
             return await read_streams_on(conn, stream_ids)
+
+    async def streams_where(
+        self, stream_type: str, *conditions: sa.ColumnElement[bool]
+    ) -> list[list[RecordedEvent]]:
+        """Whole streams of one type that hold an event meeting `conditions` (a campaign's
+        agreements, say), each in version order, in the order their first events were
+        recorded: one indexed query for what a service lists without a table of its own."""
+        streams = (
+            sa.select(events.c.stream_id)
+            .where(events.c.stream_type == stream_type, *conditions)
+            .distinct()
+        )
+        query = (
+            sa.select(events)
+            .where(events.c.stream_id.in_(streams))
+            .order_by(events.c.stream_id, events.c.stream_version)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        found = [
+            list(stream)
+            for _, stream in groupby((row_to_event(row) for row in rows), lambda e: e.stream_id)
+        ]
+        return sorted(found, key=lambda stream: stream[0].position)
 
     async def read_all(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Query
@@ -55,7 +55,9 @@ _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]
 
 def _rfc3339(value: object) -> object:
     """Only an RFC 3339 date-time with its offset: not a Unix timestamp, not a local time."""
-    if isinstance(value, str) and not _RFC3339.match(value):
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339.match(value):
         raise ValueError("must be an RFC 3339 date-time with an offset, e.g. 2026-11-25T09:00:00Z")
     return value
 

@@ -4,7 +4,6 @@ audit trail), answers with an `ETag` and accepts `If-Match` (412 when stale)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated
 
@@ -17,12 +16,14 @@ from coalition.agreement.entrypoints.public import (
     AgreementPath,
     AgreementPublic,
     CampaignPath,
+    ChangeDep,
     CommitmentRef,
     ContentIn,
     Cursor,
     Limit,
     VersionPublic,
     public,
+    today,
     version_public,
     visible_agreement,
     with_etag,
@@ -32,19 +33,13 @@ from coalition.shared.web.auth import PrincipalDep, require_campaign
 from coalition.shared.web.deps import (
     NOT_MODIFIED,
     ContextDep,
-    IfMatch,
     StoreDep,
     conditional,
-    parse_if_match,
 )
 from coalition.shared.web.models import Day, Identifier, Reason
 from coalition.shared.web.problems import NotFoundError
 
 router = APIRouter(tags=["agreements"])
-
-
-def today() -> datetime:
-    return datetime.now(UTC)
 
 
 class AgreementCreate(ContentIn):
@@ -91,7 +86,7 @@ async def draft_agreement(
     )
     response.headers["Location"] = f"agreements/{state.agreement_id}"
     with_etag(response, state)
-    return public(state, today().date())
+    return public(state, today())
 
 
 @router.get(
@@ -107,7 +102,7 @@ async def get_agreement(
     as_of: Annotated[Day | None, Query(description="Attention as of this day (today).")] = None,
 ) -> AgreementPublic:
     state = await visible_agreement(store, principal, agreement_id)
-    body = public(state, as_of or today().date())
+    body = public(state, as_of or today())
     return conditional(request, body, f'"{state.version}"')  # type: ignore[return-value]
 
 
@@ -130,7 +125,7 @@ async def list_agreements(
 ) -> AgreementPage:
     """Ordered by the position of the draft in the log; the cursor is the last id seen."""
     require_campaign(principal, campaign_id)
-    day = as_of or today().date()
+    day = as_of or today()
     found = [public(a, day) for a in await handlers.campaign_agreements(store, campaign_id)]
     found = [
         a
@@ -154,27 +149,14 @@ async def list_agreements(
     summary="Propose the next version (the whole content, restated); answers with its diff.",
 )
 async def amend_agreement(
-    agreement_id: AgreementPath,
-    body: AmendmentCreate,
-    store: StoreDep,
-    context: ContextDep,
-    principal: PrincipalDep,
-    response: Response,
-    if_match: IfMatch = None,
+    body: AmendmentCreate, store: StoreDep, principal: PrincipalDep, change: ChangeDep
 ) -> VersionPublic:
-    state = await visible_agreement(store, principal, agreement_id)
-    objectives = await handlers.objectives(store, state.campaign_id)
+    state = await visible_agreement(store, principal, change.agreement_id)
     content = body.content()
-    handlers.check_goals(content, objectives)
-    state = await handlers.change_agreement(
-        store,
-        context.metadata(reason=body.reason, campaign_id=state.campaign_id),
-        agreement_id,
-        partial(model.amend, proposed_by=body.proposed_by, content=content),
-        expected_version=parse_if_match(if_match),
-    )
-    with_etag(response, state)
-    response.headers["Location"] = f"versions/{state.current.number}"
+    handlers.check_goals(content, await handlers.objectives(store, state.campaign_id))
+    decide = partial(model.amend, proposed_by=body.proposed_by, content=content)
+    state = await change.apply(body.reason, decide)
+    change.response.headers["Location"] = f"versions/{state.current.number}"
     return version_public(state, state.current)
 
 

@@ -8,26 +8,21 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from coalition.agreement.domain import agreement as model
-from coalition.agreement.entrypoints.api import today
 from coalition.agreement.entrypoints.public import (
     AgreementPath,
     AgreementPublic,
+    ChangeDep,
     VersionNumberIn,
     public,
+    today,
     visible_agreement,
-    with_etag,
 )
-from coalition.agreement.service_layer import handlers
-from coalition.shared.access.principal import Principal
-from coalition.shared.application import Decide
-from coalition.shared.eventstore.store import EventStore
 from coalition.shared.web.auth import PrincipalDep
-from coalition.shared.web.context import RequestContext
-from coalition.shared.web.deps import ContextDep, IfMatch, StoreDep, parse_if_match
+from coalition.shared.web.deps import StoreDep
 from coalition.shared.web.models import Day, Identifier, Name, Reason, RequestBody
 
 router = APIRouter(tags=["agreement lifecycle"])
@@ -79,60 +74,20 @@ class SignaturePublic(BaseModel):
     signed_on: date
 
 
-async def _change(
-    agreement_id: str,
-    reason: str,
-    decide: Decide,
-    store: EventStore,
-    context: RequestContext,
-    principal: Principal,
-    response: Response,
-    if_match: str | None,
-) -> AgreementPublic:
-    state = await visible_agreement(store, principal, agreement_id)
-    state = await handlers.change_agreement(
-        store,
-        context.metadata(reason=reason, campaign_id=state.campaign_id),
-        agreement_id,
-        decide,
-        expected_version=parse_if_match(if_match),
-    )
-    with_etag(response, state)
-    return public(state, today().date())
-
-
 @router.post(
     f"{AGREEMENT}/signature-requests",
     summary="The campaign approves the current version and sends it to the parties to sign.",
 )
-async def send_for_signature(
-    agreement_id: AgreementPath,
-    body: SignatureRequestIn,
-    store: StoreDep,
-    context: ContextDep,
-    principal: PrincipalDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AgreementPublic:
-    decide = partial(model.send_for_signature, sign_by=body.sign_by)
-    return await _change(
-        agreement_id, body.reason, decide, store, context, principal, response, if_match
-    )
+async def send_for_signature(body: SignatureRequestIn, change: ChangeDep) -> AgreementPublic:
+    state = await change.apply(body.reason, partial(model.send_for_signature, sign_by=body.sign_by))
+    return public(state, today())
 
 
 @router.post(
     f"{AGREEMENT}/signatures",
     summary="A party signs the version sent; the last signature brings it into force.",
 )
-async def sign_agreement(
-    agreement_id: AgreementPath,
-    body: SignatureCreate,
-    store: StoreDep,
-    context: ContextDep,
-    principal: PrincipalDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AgreementPublic:
+async def sign_agreement(body: SignatureCreate, change: ChangeDep) -> AgreementPublic:
     decide = partial(
         model.sign,
         partner_id=body.partner_id,
@@ -140,9 +95,7 @@ async def sign_agreement(
         signed_terms_hash=body.terms_hash,
         version=body.version,
     )
-    return await _change(
-        agreement_id, body.reason, decide, store, context, principal, response, if_match
-    )
+    return public(await change.apply(body.reason, decide), today())
 
 
 @router.get(f"{AGREEMENT}/signatures", summary="Every signature, on every version.")
@@ -163,84 +116,34 @@ async def list_signatures(
 
 
 @router.post(f"{AGREEMENT}/renewals", summary="An agreement in force runs to a later end date.")
-async def renew_agreement(
-    agreement_id: AgreementPath,
-    body: RenewalIn,
-    store: StoreDep,
-    context: ContextDep,
-    principal: PrincipalDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AgreementPublic:
-    decide = partial(model.renew, ends_on=body.ends_on)
-    return await _change(
-        agreement_id, body.reason, decide, store, context, principal, response, if_match
-    )
+async def renew_agreement(body: RenewalIn, change: ChangeDep) -> AgreementPublic:
+    state = await change.apply(body.reason, partial(model.renew, ends_on=body.ends_on))
+    return public(state, today())
 
 
 @router.post(f"{AGREEMENT}/suspension", summary="Pause an agreement in force.")
-async def suspend_agreement(
-    agreement_id: AgreementPath,
-    body: SuspensionIn,
-    store: StoreDep,
-    context: ContextDep,
-    principal: PrincipalDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AgreementPublic:
+async def suspend_agreement(body: SuspensionIn, change: ChangeDep) -> AgreementPublic:
     decide = partial(model.suspend, requested_by=body.requested_by)
-    return await _change(
-        agreement_id, body.reason, decide, store, context, principal, response, if_match
-    )
+    return public(await change.apply(body.reason, decide), today())
 
 
 @router.post(f"{AGREEMENT}/resumption", summary="A suspended agreement is in force again.")
-async def resume_agreement(
-    agreement_id: AgreementPath,
-    body: ReasonIn,
-    store: StoreDep,
-    context: ContextDep,
-    principal: PrincipalDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AgreementPublic:
-    return await _change(
-        agreement_id, body.reason, model.resume, store, context, principal, response, if_match
-    )
+async def resume_agreement(body: ReasonIn, change: ChangeDep) -> AgreementPublic:
+    return public(await change.apply(body.reason, model.resume), today())
 
 
 @router.post(
     f"{AGREEMENT}/termination", summary="End an agreement in force (or suspended), with reason."
 )
-async def terminate_agreement(
-    agreement_id: AgreementPath,
-    body: TerminationIn,
-    store: StoreDep,
-    context: ContextDep,
-    principal: PrincipalDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AgreementPublic:
+async def terminate_agreement(body: TerminationIn, change: ChangeDep) -> AgreementPublic:
     decide = partial(
         model.terminate,
         terminated_by=body.terminated_by,
-        effective_on=body.effective_on or today().date(),
+        effective_on=body.effective_on or today(),
     )
-    return await _change(
-        agreement_id, body.reason, decide, store, context, principal, response, if_match
-    )
+    return public(await change.apply(body.reason, decide), today())
 
 
 @router.post(f"{AGREEMENT}/withdrawal", summary="Abandon a draft that never came into force.")
-async def withdraw_agreement(
-    agreement_id: AgreementPath,
-    body: ReasonIn,
-    store: StoreDep,
-    context: ContextDep,
-    principal: PrincipalDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AgreementPublic:
-    return await _change(
-        agreement_id, body.reason, model.withdraw, store, context, principal, response, if_match
-    )
+async def withdraw_agreement(body: ReasonIn, change: ChangeDep) -> AgreementPublic:
+    return public(await change.apply(body.reason, model.withdraw), today())

@@ -3,16 +3,18 @@ agreement as JSON, and the steps every route shares (the campaign check, the ETa
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Response
+from fastapi import Depends, Path, Query, Response
 from pydantic import BaseModel, BeforeValidator, Field
 
 from coalition.agreement.domain.agreement import Agreement, Status, Version
 from coalition.agreement.domain.reviews import Attention, attention
 from coalition.agreement.service_layer import handlers
 from coalition.shared.access.principal import Principal
+from coalition.shared.application import Decide
 from coalition.shared.contracts.agreement import (
     AgreementContent,
     Cadence,
@@ -25,7 +27,9 @@ from coalition.shared.contracts.agreement import (
     Responsibility,
 )
 from coalition.shared.eventstore.store import EventStore
-from coalition.shared.web.auth import visible
+from coalition.shared.web.auth import PrincipalDep, visible
+from coalition.shared.web.context import RequestContext
+from coalition.shared.web.deps import ContextDep, IfMatch, StoreDep, parse_if_match
 from coalition.shared.web.models import (
     Day,
     Identifier,
@@ -203,6 +207,50 @@ def version_public(state: Agreement, version: Version) -> VersionPublic:
 
 def with_etag(response: Response, state: Agreement) -> None:
     response.headers["ETag"] = f'"{state.version}"'
+
+
+@dataclass(frozen=True)
+class Change:
+    """What every change of an agreement needs, gathered once: the agreement named in the path
+    (404 unless the caller's campaign's), the request's actor and correlation, the version the
+    client saw (`If-Match`), and the response to set the new `ETag` on."""
+
+    agreement_id: str
+    store: EventStore
+    context: RequestContext
+    principal: Principal
+    response: Response
+    expected_version: int | None
+
+    async def apply(self, reason: str, decide: Decide) -> Agreement:
+        state = await visible_agreement(self.store, self.principal, self.agreement_id)
+        state = await handlers.change_agreement(
+            self.store,
+            self.context.metadata(reason=reason, campaign_id=state.campaign_id),
+            self.agreement_id,
+            decide,
+            expected_version=self.expected_version,
+        )
+        with_etag(self.response, state)
+        return state
+
+
+async def change_of(
+    agreement_id: AgreementPath,
+    store: StoreDep,
+    context: ContextDep,
+    principal: PrincipalDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Change:
+    return Change(agreement_id, store, context, principal, response, parse_if_match(if_match))
+
+
+ChangeDep = Annotated[Change, Depends(change_of)]
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
 
 
 async def visible_agreement(

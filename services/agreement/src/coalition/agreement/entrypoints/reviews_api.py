@@ -9,20 +9,20 @@ from datetime import date
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, BeforeValidator, Field
 
 from coalition.agreement.domain import reviews
-from coalition.agreement.entrypoints.api import today
 from coalition.agreement.entrypoints.public import (
     AgreementPath,
     AttentionPublic,
     CampaignPath,
+    ChangeDep,
     Cursor,
     Limit,
     attention_public,
+    today,
     visible_agreement,
-    with_etag,
 )
 from coalition.agreement.service_layer import handlers
 from coalition.shared.contracts.agreement import (
@@ -34,7 +34,7 @@ from coalition.shared.contracts.agreement import (
     WilderFactor,
 )
 from coalition.shared.web.auth import PrincipalDep, require_campaign
-from coalition.shared.web.deps import ContextDep, IfMatch, StoreDep, parse_if_match
+from coalition.shared.web.deps import StoreDep
 from coalition.shared.web.models import (
     Day,
     Identifier,
@@ -150,15 +150,9 @@ def review_public(review: PartnershipReviewed) -> ReviewPublic:
 
 @router.post(f"{AGREEMENT}/reviews", status_code=201, summary="Record a review of the partnership.")
 async def review_agreement(
-    agreement_id: AgreementPath,
-    body: ReviewIn,
-    store: StoreDep,
-    context: ContextDep,
-    principal: PrincipalDep,
-    response: Response,
-    if_match: IfMatch = None,
+    body: ReviewIn, store: StoreDep, principal: PrincipalDep, change: ChangeDep
 ) -> ReviewPublic:
-    state = await visible_agreement(store, principal, agreement_id)
+    state = await visible_agreement(store, principal, change.agreement_id)
     objectives = await handlers.objectives(store, state.campaign_id)
     review_id = body.review_id or str(uuid.uuid4())
     decide = partial(
@@ -171,15 +165,8 @@ async def review_agreement(
         impact=[ImpactMeasure.model_validate(i.model_dump()) for i in body.impact],
         objectives=frozenset(objectives) if objectives is not None else None,
     )
-    state = await handlers.change_agreement(
-        store,
-        context.metadata(reason=body.reason, campaign_id=state.campaign_id),
-        agreement_id,
-        decide,
-        expected_version=parse_if_match(if_match),
-    )
-    with_etag(response, state)
-    response.headers["Location"] = f"reviews/{review_id}"
+    state = await change.apply(body.reason, decide)
+    change.response.headers["Location"] = f"reviews/{review_id}"
     return review_public(state.reviews[-1])
 
 
@@ -230,7 +217,7 @@ async def campaign_attention(
     as_of: Annotated[Day | None, Query(description="As of this day (today).")] = None,
 ) -> list[CampaignAttention]:
     require_campaign(principal, campaign_id)
-    day = as_of or today().date()
+    day = as_of or today()
     found = []
     for agreement in await handlers.campaign_agreements(store, campaign_id):
         flags = reviews.attention(agreement, day)

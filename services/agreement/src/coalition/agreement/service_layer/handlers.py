@@ -4,9 +4,8 @@ at the version the client saw (if it named one). Reads rebuild agreements from t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from itertools import groupby
 
 import sqlalchemy as sa
 
@@ -18,7 +17,7 @@ from coalition.shared.contracts.agreement import AgreementContent
 from coalition.shared.events.envelope import Metadata, NewEvent, RecordedEvent
 from coalition.shared.eventstore.errors import PreconditionFailedError
 from coalition.shared.eventstore.schema import events
-from coalition.shared.eventstore.store import EventStore, row_to_event
+from coalition.shared.eventstore.store import EventStore
 from coalition.shared.web.problems import DomainError, NotFoundError
 
 
@@ -123,29 +122,9 @@ async def binding_agreements(store: EventStore) -> list[model.Agreement]:
 async def _agreements(
     store: EventStore, condition: sa.ColumnElement[bool]
 ) -> list[model.Agreement]:
-    streams = (
-        sa.select(events.c.stream_id)
-        .where(condition, events.c.stream_type == model.STREAM_TYPE)
-        .distinct()
-    )
-    query = (
-        sa.select(events)
-        .where(events.c.stream_id.in_(streams))
-        .order_by(events.c.stream_id, events.c.stream_version)
-    )
-    async with store.engine.connect() as conn:
-        rows = (await conn.execute(query)).all()
-    drafted = sorted(_rebuilt(row_to_event(row) for row in rows), key=lambda pair: pair[0])
-    return [agreement for _, agreement in drafted]
-
-
-def _rebuilt(history: Iterable[RecordedEvent]) -> Iterable[tuple[int, model.Agreement]]:
-    """Each agreement with the log position of its draft: the order they were drafted in."""
-    for _, events_of_one in groupby(history, key=lambda event: event.stream_id):
-        stream = list(events_of_one)
-        agreement = model.Agreement.from_history(stream)
-        if agreement is not None:
-            yield stream[0].position, agreement
+    """In the order they were drafted."""
+    streams = await store.streams_where(model.STREAM_TYPE, condition)
+    return [a for a in map(model.Agreement.from_history, streams) if a is not None]
 
 
 async def commitments(store: EventStore, campaign_id: str) -> dict[str, Commitment]:

@@ -3,17 +3,12 @@ appends. The entrypoints turn a stale version into a 409 with the entry as it no
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from itertools import groupby
-
-import sqlalchemy as sa
-
 from coalition.engagement.domain import outreach as settings
 from coalition.engagement.domain import pipeline
 from coalition.shared.application import Decide, execute
-from coalition.shared.events.envelope import Metadata, RecordedEvent
+from coalition.shared.events.envelope import Metadata
 from coalition.shared.eventstore.schema import events
-from coalition.shared.eventstore.store import EventStore, row_to_event
+from coalition.shared.eventstore.store import EventStore
 
 
 async def get_entry(store: EventStore, campaign_id: str, partner_id: str) -> pipeline.Engagement:
@@ -55,30 +50,9 @@ async def change_entry(
 async def campaign_entries(store: EventStore, campaign_id: str) -> list[pipeline.Engagement]:
     """Every entry of the campaign, rebuilt from its stream: one indexed query, as research
     does for its partners (engagement keeps no list of its own; that is a projection's job)."""
-    streams = (
-        sa.select(events.c.stream_id)
-        .where(events.c.campaign_id == campaign_id, events.c.stream_type == pipeline.STREAM_TYPE)
-        .distinct()
-    )
-    query = (
-        sa.select(events)
-        .where(events.c.stream_id.in_(streams))
-        .order_by(events.c.stream_id, events.c.stream_version)
-    )
-    async with store.engine.connect() as conn:
-        rows = (await conn.execute(query)).all()
-    return [
-        entry
-        for entry in _rebuilt(row_to_event(row) for row in rows)
-        if entry.campaign_id == campaign_id
-    ]
-
-
-def _rebuilt(history: Iterable[RecordedEvent]) -> Iterable[pipeline.Engagement]:
-    for _, stream in groupby(history, key=lambda event: event.stream_id):
-        entry = pipeline.Engagement.from_history(list(stream))
-        if entry is not None:
-            yield entry
+    streams = await store.streams_where(pipeline.STREAM_TYPE, events.c.campaign_id == campaign_id)
+    found = (pipeline.Engagement.from_history(stream) for stream in streams)
+    return [item for item in found if item is not None and item.campaign_id == campaign_id]
 
 
 async def get_outreach(store: EventStore, campaign_id: str) -> settings.Outreach:

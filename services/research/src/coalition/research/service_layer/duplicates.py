@@ -8,49 +8,24 @@ rebuilt with `Partner.from_history`. One indexed query, portable to SQLite and P
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import groupby
-
-import sqlalchemy as sa
 
 from coalition.research.domain import duplicates
 from coalition.research.domain import partner as model
 from coalition.research.domain.duplicates import Candidate
 from coalition.shared.application import execute_in
-from coalition.shared.events.envelope import Metadata, RecordedEvent
+from coalition.shared.events.envelope import Metadata
 from coalition.shared.eventstore.errors import PreconditionFailedError
 from coalition.shared.eventstore.schema import events
-from coalition.shared.eventstore.store import EventStore, row_to_event
+from coalition.shared.eventstore.store import EventStore
 from coalition.shared.web.problems import NotFoundError
 
 
 async def campaign_partners(store: EventStore, campaign_id: str) -> list[model.Partner]:
     """Every partner the campaign considers (archived ones too), rebuilt from its stream."""
-    streams = (
-        sa.select(events.c.stream_id)
-        .where(events.c.campaign_id == campaign_id, events.c.stream_type == model.STREAM_TYPE)
-        .distinct()
-    )
-    query = (
-        sa.select(events)
-        .where(events.c.stream_id.in_(streams))
-        .order_by(events.c.stream_id, events.c.stream_version)
-    )
-    async with store.engine.connect() as conn:
-        rows = (await conn.execute(query)).all()
-    return [
-        partner
-        for partner in _rebuilt(row_to_event(row) for row in rows)
-        if partner.campaign_id == campaign_id
-    ]
-
-
-def _rebuilt(history: Iterable[RecordedEvent]) -> Iterable[model.Partner]:
-    for _, stream in groupby(history, key=lambda event: event.stream_id):
-        partner = model.Partner.from_history(list(stream))
-        if partner is not None:
-            yield partner
+    streams = await store.streams_where(model.STREAM_TYPE, events.c.campaign_id == campaign_id)
+    found = (model.Partner.from_history(stream) for stream in streams)
+    return [item for item in found if item is not None and item.campaign_id == campaign_id]
 
 
 @dataclass(frozen=True)
