@@ -23,8 +23,11 @@ from coalition.agreement.bootstrap import service as agreement_spec
 from coalition.agreement.service_layer import handlers
 from coalition.engagement.bootstrap import service as engagement_spec
 from coalition.projections.bootstrap import service as projections_spec
+from coalition.shared.contracts.research.campaign import ObjectiveSet
+from coalition.shared.messaging.publisher import JetStreamPublisher
 from tests.integration.inprocess import Running, running
 from tests.support import eventually
+from tests.unit.domain.histories import recorded
 
 CAMPAIGN = "clean-air"
 WHY = {"reason": "agreed at the steering group"}
@@ -421,6 +424,43 @@ class AgreementContract:
             f"/agreement/campaigns/{CAMPAIGN}/agreements?needs_attention=true&as_of=2026-07-01"
         )
         assert [a["agreement_id"] for a in listed.json()["items"]] == [aid]
+
+    # -- from engagement and research, through the broker ---------------------------------
+
+    async def test_goals_and_impact_name_the_campaigns_objectives_once_known(
+        self, system: Running
+    ) -> None:
+        client = system.client
+        free = await self.drafted(system, goals=[{"goal_id": "g1", "statement": "s",
+                                                  "objective_id": "anything"}])  # fmt: skip
+        assert free["goals"][0]["objective_id"] == "anything"  # research has said nothing yet
+        settings = system.runtime.settings
+        publish = JetStreamPublisher(
+            system.runtime.broker,
+            service="research",
+            stream=settings.stream_name,
+            prefix=settings.subject_prefix,
+        )
+        objective = ObjectiveSet(
+            campaign_id=CAMPAIGN,
+            objective_id="pass-the-bill",
+            title="Pass the clean air bill",
+            priority="high",
+            metric="votes",
+            target=326,
+        )
+        await publish(recorded(objective, 1, stream_id=f"campaign-{CAMPAIGN}"))
+        unknown = [{"goal_id": "g1", "statement": "s", "objective_id": "nope"}]
+
+        async def refused() -> dict[str, Any] | None:
+            answer = await client.post("/agreement/agreements", json=draft_body(goals=unknown))
+            return answer.json() if answer.status_code == 409 else None
+
+        problem = await eventually(refused)
+        assert problem["field"] == "body.goals[0].objective_id"
+        known = [{"goal_id": "g1", "statement": "s", "objective_id": "pass-the-bill"}]
+        answer = await client.post("/agreement/agreements", json=draft_body(goals=known))
+        assert answer.status_code == 201, answer.text
 
     # -- from engagement, through the broker ---------------------------------------------
 

@@ -13,7 +13,7 @@ events that follow."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
@@ -97,7 +97,6 @@ class Agreement:
     closed_on: date | None = None
     version: int = 0
     """The stream's version: the ETag."""
-    drafted_by: str = ""
 
     @property
     def current(self) -> Version:
@@ -157,7 +156,6 @@ def _apply(state: Agreement | None, event: RecordedEvent) -> Agreement | None:
             (first,),
             commitments=tuple(d.commitments),
             version=event.stream_version,
-            drafted_by=event.metadata.actor,
         )
     if state is None:
         return None
@@ -257,6 +255,19 @@ def check_content(campaign_id: str, content: AgreementContent) -> None:
         raise DomainError("only the majority rule has a share", field="body.decision_rule.majority")
     if content.starts_on and content.ends_on and content.ends_on <= content.starts_on:
         raise DomainError("it must end after it starts", field="body.ends_on")
+
+
+def check_goals(content: AgreementContent, objectives: Mapping[str, str] | None) -> None:
+    """Each goal's objective is one of the campaign's, once research has told us of them
+    (`objectives` None: nothing known yet, so nothing to check against)."""
+    if objectives is None:
+        return
+    for i, goal in enumerate(content.goals):
+        if goal.objective_id is not None and goal.objective_id not in objectives:
+            raise DomainError(
+                f"{goal.objective_id} is not one of the campaign's objectives",
+                field=f"body.goals[{i}].objective_id",
+            )
 
 
 def _unique(ids: list[str], field_name: str, key: str) -> None:

@@ -153,7 +153,7 @@ async def amend_agreement(
 ) -> VersionPublic:
     state = await visible_agreement(store, principal, change.agreement_id)
     content = body.content()
-    handlers.check_goals(content, await handlers.objectives(store, state.campaign_id))
+    model.check_goals(content, await handlers.objectives(store, state.campaign_id))
     decide = partial(model.amend, proposed_by=body.proposed_by, content=content)
     state = await change.apply(body.reason, decide)
     change.response.headers["Location"] = f"versions/{state.current.number}"

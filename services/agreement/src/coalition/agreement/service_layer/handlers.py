@@ -18,7 +18,7 @@ from coalition.shared.events.envelope import Metadata, NewEvent, RecordedEvent
 from coalition.shared.eventstore.errors import PreconditionFailedError
 from coalition.shared.eventstore.schema import events
 from coalition.shared.eventstore.store import EventStore
-from coalition.shared.web.problems import DomainError, NotFoundError
+from coalition.shared.web.problems import NotFoundError
 
 
 async def draft_agreement(
@@ -35,7 +35,7 @@ async def draft_agreement(
         known = await repository.commitments(conn, campaign_id) if commitments else {}
         objectives = await repository.objectives(conn, campaign_id)
     content = start_from(content, commitments, known)
-    check_goals(content, objectives)
+    model.check_goals(content, objectives)
     agreement_id = str(uuid.uuid4())
     await execute(
         store,
@@ -52,17 +52,6 @@ async def draft_agreement(
         expected_version=0,
     )
     return await get_agreement(store, agreement_id)
-
-
-def check_goals(content: AgreementContent, objectives: dict[str, str] | None) -> None:
-    if objectives is None:
-        return
-    for i, goal in enumerate(content.goals):
-        if goal.objective_id is not None and goal.objective_id not in objectives:
-            raise DomainError(
-                f"{goal.objective_id} is not one of the campaign's objectives",
-                field=f"body.goals[{i}].objective_id",
-            )
 
 
 async def change_agreement(
