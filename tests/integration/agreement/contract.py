@@ -506,14 +506,16 @@ class AgreementContract:
 
         async def projected() -> dict[str, Any] | None:
             row = await client.get("/projections/partners/unite")
-            return (
-                row.json()
-                if row.status_code == 200 and row.json()["agreement_status"] == "in_force"
-                else None
-            )
+            body: dict[str, Any] = row.json()
+            done = row.status_code == 200 and body["agreement_status"] == "in_force"
+            return body if done and body["stage"] == "committed" else None
 
         row = await eventually(projected)
-        assert (row["agreement_id"], row["stage"]) == (aid, "in_dialogue")
+        assert row["agreement_id"] == aid
+        # Engagement committed the entry when the agreement came into force.
+        moves = (await client.get(entry)).json()["moves"]
+        assert (moves[-1]["to_stage"], moves[-1]["actor"]) == ("committed", "service:engagement")
+        assert moves[-1]["skipped"] == ["interested"] and aid in moves[-1]["reason"]
         timeline = (await client.get("/projections/partners/unite/timeline")).json()
         types = [entry["event_type"] for entry in timeline["entries"]]
         wanted = ["CommitmentMade", "AgreementDrafted", "PartySigned", "AgreementSigned"]

@@ -464,3 +464,24 @@ def test_a_deal_breaker_leaves_committed_declined_and_paused_entries(stage: Stag
 def test_a_score_without_exclusion_or_entry_pauses_nothing() -> None:
     assert pipeline.pause_for_exclusion([], excluded()) == []
     assert pipeline.pause_for_exclusion(opened_stream().history, scored()) == []
+
+
+@pytest.mark.parametrize(
+    "stage", ["identified", "prioritised", "contacted", "in_dialogue", "interested"]
+)
+def test_a_signed_agreement_commits_an_open_entry(stage: Stage) -> None:
+    stream = at(stage)
+    [moved] = stream.apply(pipeline.commit_for_signature)
+    assert isinstance(moved, EngagementStageChanged)
+    assert (moved.from_stage, moved.to_stage) == (stage, "committed")
+    ladder = list(LADDER)
+    assert moved.skipped == ladder[ladder.index(stage) + 1 : ladder.index("committed")]
+
+
+@pytest.mark.parametrize("stage", ["committed", "declined", "paused"])
+def test_a_signed_agreement_leaves_committed_declined_and_paused_entries(stage: Stage) -> None:
+    assert pipeline.commit_for_signature(at(stage).history) == []
+
+
+def test_a_signed_agreement_opens_no_entry() -> None:
+    assert pipeline.commit_for_signature([]) == []

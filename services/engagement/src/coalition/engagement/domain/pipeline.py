@@ -346,6 +346,24 @@ def pause_for_exclusion(
     return [EngagementStageChanged(**ids(entry), from_stage=entry.stage, to_stage="paused")]
 
 
+SIGNABLE: frozenset[str] = frozenset(
+    {"identified", "prioritised", "contacted", "in_dialogue", "interested"}
+)
+"""Stages from which a signed agreement carries an entry to `committed`; a paused or declined
+entry is left for staff to reconsider, and a committed one is where it should be."""
+
+
+def commit_for_signature(history: Sequence[RecordedEvent]) -> list[DomainEvent]:
+    """Every party signed an agreement with the partner: its entry, if open and short of it,
+    is committed (stages skipped are named, as for a lead's skip)."""
+    if not history:
+        return []
+    entry = current(history)
+    if entry.stage not in SIGNABLE:
+        return []
+    return move(history, to="committed", may_skip=True)
+
+
 def exclusion_reason(scored: PartnerScored) -> str:
     """The reason an automatic pause records: each deal-breaker's explanation."""
     found = "; ".join(f"{e.deal_breaker_id}: {e.explanation}" for e in scored.exclusions)

@@ -1,11 +1,13 @@
-"""What engagement does when scoring scores a partner: open an entry for a recommended one
-(if the campaign turned auto-open on), pause an open one a deal-breaker now rules out."""
+"""What engagement does when scoring scores a partner (open an entry for a recommended one, if
+the campaign turned auto-open on; pause an open one a deal-breaker now rules out) and when an
+agreement with a partner comes into force (its entry is committed)."""
 
 from __future__ import annotations
 
 from coalition.engagement.domain import outreach as settings
 from coalition.engagement.domain import pipeline
 from coalition.shared.application import execute_in
+from coalition.shared.contracts.agreement import AgreementSigned
 from coalition.shared.contracts.scoring import PartnerScored
 from coalition.shared.events.envelope import Metadata, RecordedEvent
 from coalition.shared.eventstore.store import StoreTransaction
@@ -39,3 +41,16 @@ async def on_partner_scored(fact: RecordedEvent, tx: StoreTransaction) -> None:
     if opened:
         metadata = _metadata(fact, scored, pipeline.opening_reason(scored))
         await execute_in(tx, stream, pipeline.STREAM_TYPE, lambda _: opened, metadata)
+
+
+async def on_agreement_signed(fact: RecordedEvent, tx: StoreTransaction) -> None:
+    """React to `AgreementSigned`: each party's open entry short of `committed` moves there.
+    Idempotent: a redelivery finds the entries committed and decides nothing."""
+    signed = AgreementSigned.model_validate(fact.payload)
+    reason = f"agreement {signed.agreement_id} signed by every party (version {signed.version})"
+    metadata = Metadata.reacting_to(fact, actor=ACTOR, reason=reason).model_copy(
+        update={"campaign_id": signed.campaign_id}
+    )
+    for partner_id in signed.parties:
+        stream = pipeline.stream_id(pipeline.engagement_id(signed.campaign_id, partner_id))
+        await execute_in(tx, stream, pipeline.STREAM_TYPE, pipeline.commit_for_signature, metadata)
