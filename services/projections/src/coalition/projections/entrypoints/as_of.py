@@ -37,7 +37,12 @@ def moment(as_of: date | datetime | None) -> datetime:
     if as_of is None:
         return now
     if isinstance(as_of, datetime):
-        return min(as_of.astimezone(UTC), now)
+        if as_of >= now:
+            return now
+        try:
+            return as_of.astimezone(UTC)
+        except OverflowError:  # before the first moment UTC can name: the log held nothing
+            return datetime.min.replace(tzinfo=UTC)
     return min(end_of_day(as_of), now)
 
 
