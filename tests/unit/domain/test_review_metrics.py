@@ -188,3 +188,17 @@ def test_a_series_too_long_is_refused(log: Log) -> None:
         review_metrics(
             log.events, as_of=at("2036-01-01"), period_from=date(2026, 1, 1), interval="week"
         )
+
+
+@pytest.mark.parametrize("interval", ["week", "month"])
+def test_each_bucket_holds_the_figures_asked_for_its_own_period(log: Log, interval: str) -> None:
+    m = review_metrics(log.events, as_of=at("2026-06-30"), interval=interval)  # type: ignore[arg-type]
+    assert len(m.series) > 5
+    for bucket in m.series:
+        alone = review_metrics(
+            log.events, as_of=at("2026-06-30"), period_from=bucket.start, period_to=bucket.end
+        )
+        assert bucket.reached == {f.stage: f.reached for f in alone.funnel}
+        assert bucket.active_agreements == len(alone.active_agreements)
+        assert (bucket.kept, bucket.missed) == (alone.deliverables.kept, alone.deliverables.missed)
+        assert bucket.trust == alone.trust.means["overall"]

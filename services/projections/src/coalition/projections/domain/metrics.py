@@ -172,8 +172,9 @@ def review_metrics(
         return main
     first = min(e.metadata.occurred_at for e in seen).date()
     start = max(window.start.date() if window.start else first, first)
+    flows = _Flows.of(seen, reached)
     series = tuple(
-        _bucket(_figures(seen, reached, Window(as_of, sub_start, sub_end)))
+        flows.bucket(Window(as_of, sub_start, sub_end))
         for sub_start, sub_end in buckets(start, window.end, interval)
     )
     return replace(main, series=series)
@@ -374,13 +375,35 @@ def _trust(seen: list[RecordedEvent], window: Window) -> tuple[Trust, list[Recor
     return Trust(len(in_period), means, **directions), behind
 
 
-def _bucket(m: Metrics) -> Bucket:
-    return Bucket(
-        start=(m.window.start or m.window.end).date(),
-        end=m.window.end.date(),
-        reached={f.stage: f.reached for f in m.funnel},
-        active_agreements=len(m.active_agreements),
-        kept=m.deliverables.kept,
-        missed=m.deliverables.missed,
-        trust=m.trust.means["overall"],
-    )
+@dataclass(frozen=True)
+class _Flows:
+    """What a bucket of the series reads, picked out once: a bucket's figures are those the
+    whole computation gives for the bucket's period (a test holds them to it), for less."""
+
+    firsts: dict[str, list[datetime]]
+    agreement_events: list[RecordedEvent]
+    reviews: list[RecordedEvent]
+    assessments: list[RecordedEvent]
+
+    @classmethod
+    def of(cls, seen: list[RecordedEvent], reached: Reach) -> _Flows:
+        return cls(
+            {s: [e.metadata.occurred_at for e in reached[s].values()] for s in FUNNEL},
+            [e for e in seen if e.event_type in agreements.AGREEMENT_EVENTS],
+            [e for e in seen if e.event_type == "PartnershipReviewed"],
+            [e for e in seen if e.event_type == "TrustAssessed"],
+        )
+
+    def bucket(self, window: Window) -> Bucket:
+        deals = agreements.fold(occurred_by(self.agreement_events, window.end))
+        reviews = [e for e in self.reviews if window.holds(e.metadata.occurred_at)]
+        assessed = [e for e in self.assessments if window.holds(e.metadata.occurred_at)]
+        return Bucket(
+            start=(window.start or window.end).date(),
+            end=window.end.date(),
+            reached={s: sum(1 for m in ms if window.holds(m)) for s, ms in self.firsts.items()},
+            active_agreements=sum(1 for d in deals.values() if d.binding),
+            kept=sum(int(e.payload["delivered"]) for e in reviews),
+            missed=sum(len(e.payload.get("missed") or []) for e in reviews),
+            trust=_round(fmean(overall(e) for e in assessed)) if assessed else None,
+        )
