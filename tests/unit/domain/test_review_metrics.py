@@ -202,3 +202,21 @@ def test_each_bucket_holds_the_figures_asked_for_its_own_period(log: Log, interv
         assert bucket.active_agreements == len(alone.active_agreements)
         assert (bucket.kept, bucket.missed) == (alone.deliverables.kept, alone.deliverables.missed)
         assert bucket.trust == alone.trust.means["overall"]
+
+
+def test_a_series_is_cut_at_the_period_s_start_as_at_its_end(log: Log) -> None:
+    m = review_metrics(
+        log.events,
+        as_of=at("2026-06-30"),
+        period_from=date(2026, 1, 7),  # a Wednesday
+        period_to=date(2026, 1, 20),
+        interval="week",
+    )
+    assert [(b.start.isoformat(), b.end.isoformat()) for b in m.series] == [
+        ("2026-01-07", "2026-01-11"),
+        ("2026-01-12", "2026-01-18"),
+        ("2026-01-19", "2026-01-20"),
+    ]
+    # p1 and p2 were identified on the 5th, before the period: not in its first week.
+    assert [b.reached["identified"] for b in m.series] == [0, 0, 0]
+    assert [b.reached["contacted"] for b in m.series] == [1, 0, 0]

@@ -25,7 +25,13 @@ from coalition.projections.domain.pipeline import (
     reach,
     stays,
 )
-from coalition.projections.domain.window import Window, end_of_day, known, occurred_by
+from coalition.projections.domain.window import (
+    Window,
+    end_of_day,
+    known,
+    occurred_by,
+    start_of_day,
+)
 from coalition.shared.events.envelope import RecordedEvent
 
 Interval = Literal["week", "month"]
@@ -174,7 +180,8 @@ def review_metrics(
     start = max(window.start.date() if window.start else first, first)
     flows = _Flows.of(seen, reached)
     series = tuple(
-        flows.bucket(Window(as_of, sub_start, sub_end))
+        # The first calendar week or month is cut at the period's start, as the last at its end.
+        flows.bucket(Window(as_of, max(sub_start, window.start or sub_start), sub_end))
         for sub_start, sub_end in buckets(start, window.end, interval)
     )
     return replace(main, series=series)
@@ -194,8 +201,7 @@ def buckets(start: date, end: datetime, interval: Interval) -> list[tuple[dateti
         else:
             following = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
         last = following - timedelta(days=1)
-        begin = datetime.combine(cursor, datetime.min.time(), end.tzinfo)
-        out.append((begin, min(end_of_day(last), end)))
+        out.append((start_of_day(cursor), min(end_of_day(last), end)))
         cursor = following
     return out
 
