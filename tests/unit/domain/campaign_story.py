@@ -1,14 +1,15 @@
 """A small campaign's log, every event dated, for the review metrics and Partner 360 tests.
 
 c1 wants two objectives (o2 is withdrawn on 1 March). Unite (p1) and Oxfam (p2) are identified
-on 5 January and scored the next day; p3, a second record of Unite, is identified on 12 January
-and merged into p1 on 20 January. p1 goes prioritised (7 Jan), contacted (9 Jan), in dialogue
-(14 Jan), interested (21 Jan), commits (4 Feb) and is moved to committed (6 Feb); its trust is
-assessed on 16 January (2, 3, 3) and 2 February (3, 4, 4). p2 is opened as identified (8 Jan),
-prioritised (10 Jan) and declines (20 Jan). Agreement a1 with p1 serves o1: drafted 9 Feb, sent
-10 Feb (sign by 20 Feb), signed 16 Feb; r1 (p1's, due 15 March) is reported missed and
-clear_roles rated 2 in a review that occurred on 1 April but was recorded on 3 April; a1 is
-terminated on 4 May. Everything happens at 09:30 UTC and is recorded then, but that review."""
+on 5 January and scored the next day; p3, a second record of Unite, is identified on 12 January,
+scored and opened in the pipeline on the 13th, and merged into p1 on 20 January. p1 goes
+prioritised (7 Jan), contacted (9 Jan), in dialogue (14 Jan), interested (21 Jan), commits
+(4 Feb) and is moved to committed (6 Feb); its trust is assessed on 16 January (2, 3, 3) and
+2 February (3, 4, 4). p2 is opened as identified (8 Jan), prioritised (10 Jan) and declines
+(20 Jan). Agreement a1 with p1 serves o1: drafted 9 Feb, sent 10 Feb (sign by 20 Feb), signed
+16 Feb; r1 (p1's, due 15 March) is reported missed and clear_roles rated 2 in a review that
+occurred on 1 April but was recorded on 3 April; a1 is terminated on 4 May. Everything happens
+at 09:30 UTC and is recorded then, but that review."""
 
 from __future__ import annotations
 
@@ -220,6 +221,7 @@ def story() -> Log:
         "p3.identified",
     )
     log.add("2026-01-13", scored("p3", 0.7), "p3.scored")
+    log.add("2026-01-13", EngagementOpened(**entry("p3"), stage="identified"), "p3.opened")
     log.add("2026-01-14", moved("p1", "contacted", "in_dialogue"), "p1.in_dialogue")
     log.add(
         "2026-01-16",

@@ -22,6 +22,7 @@ from coalition.projections.domain.pipeline import (
     PIPELINE_STAGES,
     FunnelStage,
     Reach,
+    merged_duplicates,
     reach,
     stays,
 )
@@ -170,9 +171,12 @@ def review_metrics(
     interval: Interval | None = None,
 ) -> Metrics:
     """The campaign's figures for the period, from `events` (its log, in order) as of `as_of`."""
-    seen = [e for e in known(events, as_of) if e.event_type in METRIC_EVENTS]
+    relevant = [e for e in known(events, as_of) if e.event_type in METRIC_EVENTS]
+    # A duplicate merged into another partner is the same organisation: counted once.
+    duplicates = merged_duplicates(relevant)
+    seen = [e for e in relevant if e.payload.get("partner_id") not in duplicates]
     window = Window.of(as_of, period_from, period_to)
-    reached = reach(seen)
+    reached = reach(seen, duplicates)
     main = _figures(seen, reached, window)
     if interval is None or not seen:
         return main
@@ -257,9 +261,8 @@ def _figures(seen: list[RecordedEvent], reached: Reach, window: Window) -> Metri
 
     deals = agreements.fold(at_end)
     active = [d for d in deals.values() if d.binding]
-    traces["active_agreements"] = _ids(
-        [e for e in at_end if e.event_id in {i for d in active for i in _status_events(d)}]
-    )
+    showing = {i for d in active for i in _status_events(d)}
+    traces["active_agreements"] = _ids([e for e in at_end if e.event_id in showing])
 
     reviews = [
         e

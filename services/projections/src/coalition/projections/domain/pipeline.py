@@ -68,10 +68,10 @@ def _stages_reached(event: RecordedEvent) -> list[tuple[FunnelStage, list[str]]]
     return []
 
 
-def reach(events: Sequence[RecordedEvent]) -> Reach:
+def reach(events: Sequence[RecordedEvent], duplicates: frozenset[str] | None = None) -> Reach:
     """The first event (in log order) that took each partner to each funnel stage; a partner
-    merged into another as a duplicate is left out."""
-    duplicates = merged_duplicates(events)
+    merged into another as a duplicate (in `events`, or named in `duplicates`) is left out."""
+    duplicates = merged_duplicates(events) | (duplicates or frozenset())
     found: Reach = {stage: {} for stage in FUNNEL}
     for event in events:
         for stage, partners in _stages_reached(event):
