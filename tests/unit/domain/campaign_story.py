@@ -38,10 +38,14 @@ from coalition.shared.contracts.engagement import (
     TrustAssessed,
 )
 from coalition.shared.contracts.research import (
+    CollaborationRecorded,
+    KeyPersonRecorded,
+    KeyPersonRemoved,
     ObjectiveSet,
     ObjectiveWithdrawn,
     PartnerArchived,
     PartnerIdentified,
+    PartnerLinkedToCrm,
     PartnerPositionRecorded,
     PartnersMerged,
     RelationshipRecorded,
@@ -202,6 +206,30 @@ def story() -> Log:
             weight=0.7,
         ),
         "tie",
+    )
+    people = {"partner_id": "p1", "campaign_id": CAMPAIGN}
+    log.add(
+        "2026-01-05",
+        KeyPersonRecorded(
+            **people, person_id="crm:1", name="Sharon Graham", role="General secretary"
+        ),
+        "person",
+    )
+    log.add("2026-01-05", KeyPersonRecorded(**people, person_id="crm:2", name="Left Soon"))
+    log.add("2026-01-05", KeyPersonRemoved(**people, person_id="crm:2"))
+    log.add(
+        "2026-01-05",
+        CollaborationRecorded(
+            **people,
+            collaboration_id="nhs-pay",
+            with_whom=["Oxfam"],
+            on_what="NHS pay",
+            outcome="succeeded",
+        ),
+        "collaboration",
+    )
+    log.add(
+        "2026-01-05", PartnerLinkedToCrm(**people, connector="civicrm", external_id="1001"), "crm"
     )
     log.add("2026-01-06", scored("p1", 0.8), "p1.scored")
     log.add("2026-01-06", scored("p2", 0.5), "p2.scored")

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from coalition.projections.domain.partner360 import partner_360
+from coalition.projections.entrypoints import partner360_api
 from tests.unit.domain.campaign_story import CAMPAIGN, Log, at, story
 
 
@@ -23,6 +24,9 @@ def test_unite_in_april_everything_in_one_view(log: Log) -> None:
     assert {issue: p.data["stance"] for issue, p in view.positions.items()} == {
         "minimum-wage": "strongly_support"
     }
+    assert {k: p.data["name"] for k, p in view.key_people.items()} == {"crm:1": "Sharon Graham"}
+    assert list(view.collaborations) == ["nhs-pay"]
+    assert [link.data["external_id"] for link in view.crm_links] == ["1001"]
     [tie] = view.ties
     assert (tie.relationship, tie.direction, tie.other_name) == ("lobbies", "out", "Jane Doe")
     assert tie.event_id == log.ids["tie"]
@@ -69,3 +73,24 @@ def test_a_merged_duplicate_says_where_it_went(log: Log) -> None:
     view = partner_360(log.events, "p3", CAMPAIGN, as_of=at("2026-06-30"))
     assert view is not None and view.archived is not None
     assert view.archived.data["merged_into"] == "p1"
+
+
+def test_the_answer_reads_every_part_as_the_route_serves_it(log: Log) -> None:
+    view = partner_360(log.events, "p1", CAMPAIGN, as_of=at("2026-04-05", 12))
+    assert view is not None
+    body = partner360_api._out(view).model_dump(mode="json")
+    assert body["profile"]["crm_links"] == [{"connector": "civicrm", "external_id": "1001"}]
+    assert body["key_people"][0]["role"] == "General secretary"
+    assert body["collaborations"][0]["outcome"] == "succeeded"
+    assert body["ties"][0]["other_name"] == "Jane Doe"
+    assert body["pipeline"]["stage"] == "committed"
+    assert body["pipeline"]["stage_since"] == "2026-02-06T09:30:00Z"
+    assert body["pipeline"]["trust"]["direction"] == "rising"
+    assert body["pipeline"]["open_follow_ups"] == 0
+    [agreement] = body["agreements"]
+    assert agreement["healthy"] is False
+    assert agreement["attention"][0]["event_ids"] == [
+        str(log.ids["signed"]),
+        str(log.ids["review"]),
+    ]
+    assert body["last_event_id"] == str(log.ids["review"])

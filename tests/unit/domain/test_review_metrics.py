@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from coalition.projections.domain.metrics import Metrics, TooManyBucketsError, review_metrics
+from coalition.projections.entrypoints import metrics_api
 from tests.unit.domain.campaign_story import Log, at, story
 
 
@@ -220,3 +221,30 @@ def test_a_series_is_cut_at_the_period_s_start_as_at_its_end(log: Log) -> None:
     # p1 and p2 were identified on the 5th, before the period: not in its first week.
     assert [b.reached["identified"] for b in m.series] == [0, 0, 0]
     assert [b.reached["contacted"] for b in m.series] == [1, 0, 0]
+
+
+def test_the_answer_names_each_figure_and_with_explain_its_events(log: Log) -> None:
+    m = review_metrics(log.events, as_of=at("2026-04-05", 12), interval="month")
+    plain = metrics_api._out("c1", m, "month", explain=False).model_dump(mode="json")
+    assert plain["deliverables"] == {
+        "figure": "deliverables",
+        "event_ids": None,
+        "reviews": 1,
+        "promised": 1,
+        "kept": 0,
+        "partly": 0,
+        "missed": 1,
+    }
+    assert (plain["objectives_covered"], plain["objectives"]) == (1, 1)
+    assert [b["start"] for b in plain["series"]] == [
+        "2026-01-01",
+        "2026-02-01",
+        "2026-03-01",
+        "2026-04-01",
+    ]
+    explained = metrics_api._out("c1", m, "month", explain=True).model_dump(mode="json")
+    [flagged] = explained["attention"]
+    assert flagged["figure"] == "attention.a1"
+    assert flagged["event_ids"] == [str(log.ids["signed"]), str(log.ids["review"])]
+    assert [f["flag"] for f in flagged["flags"]] == ["deliverable_missed", "collaboration_concern"]
+    assert explained["coverage"][0]["event_ids"] == [str(log.ids["o1"]), str(log.ids["signed"])]
