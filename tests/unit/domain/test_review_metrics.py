@@ -35,12 +35,16 @@ def test_at_the_end_of_june_every_figure_over_the_whole_campaign(log: Log) -> No
         "committed": (1, 1),
         "signed": (1, 1),
     }
-    assert {(c.from_stage, c.to_stage): (c.cohort, c.converted, c.rate) for c in m.conversions} == {
-        ("identified", "scored"): (2, 2, 1.0),
-        ("scored", "contacted"): (2, 1, 0.5),
-        ("contacted", "committed"): (1, 1, 1.0),
-        ("committed", "signed"): (1, 1, 1.0),
-        ("identified", "signed"): (2, 1, 0.5),
+    conversions = {
+        (c.from_stage, c.to_stage): (c.cohort, c.converted, c.rate, c.mean_days, c.median_days)
+        for c in m.conversions
+    }
+    assert conversions == {
+        ("identified", "scored"): (2, 2, 1.0, 1.0, 1.0),  # 5 to 6 January, both
+        ("scored", "contacted"): (2, 1, 0.5, 3.0, 3.0),  # p1: 6 to 9 January
+        ("contacted", "committed"): (1, 1, 1.0, 26.0, 26.0),  # 9 January to 4 February
+        ("committed", "signed"): (1, 1, 1.0, 12.0, 12.0),  # 4 to 16 February
+        ("identified", "signed"): (2, 1, 0.5, 42.0, 42.0),  # 5 January to 16 February
     }
     times = {
         t.stage: (t.left, t.mean_days, t.median_days, t.current, t.current_mean_days)

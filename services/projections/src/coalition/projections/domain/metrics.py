@@ -75,6 +75,9 @@ class Conversion:
     cohort: int
     converted: int
     rate: float | None
+    mean_days: float | None
+    """Of the converted, the days from the first stage to the second (never below 0)."""
+    median_days: float | None
 
     @property
     def key(self) -> str:
@@ -233,7 +236,16 @@ def _figures(seen: list[RecordedEvent], reached: Reach, window: Window) -> Metri
         cohort = {p for p, e in reached[a].items() if window.holds(e.metadata.occurred_at)}
         converted = cohort & reached[b].keys()
         rate = round(len(converted) / len(cohort), 4) if cohort else None
-        conversion = Conversion(a, b, len(cohort), len(converted), rate)
+        days = [_days_between(reached[a][p], reached[b][p]) for p in sorted(converted)]
+        conversion = Conversion(
+            a,
+            b,
+            len(cohort),
+            len(converted),
+            rate,
+            _round(fmean(days)) if days else None,
+            _round(median(days)) if days else None,
+        )
         conversions.append(conversion)
         behind = [reached[a][p] for p in cohort] + [reached[b][p] for p in converted]
         traces[conversion.key] = _ids(behind)
@@ -330,6 +342,11 @@ def _figures(seen: list[RecordedEvent], reached: Reach, window: Window) -> Metri
         traces=traces,
         head=max((e.position for e in seen), default=0),
     )
+
+
+def _days_between(first: RecordedEvent, then: RecordedEvent) -> float:
+    gap = then.metadata.occurred_at - first.metadata.occurred_at
+    return max(gap.total_seconds(), 0.0) / 86400
 
 
 def _round(value: float) -> float:

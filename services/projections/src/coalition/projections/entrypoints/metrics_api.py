@@ -50,6 +50,8 @@ class ConversionOut(Traced):
     cohort: int = Field(description="Partners that reached `from_stage` in the period.")
     converted: int = Field(description="Of those, partners that reached `to_stage` by `as_of`.")
     rate: float | None = Field(description="converted / cohort; none for an empty cohort.")
+    mean_days: float | None = Field(description="Of the converted, days from one to the other.")
+    median_days: float | None
 
 
 class StageTimeOut(Traced):
@@ -286,6 +288,8 @@ def _out(
                 cohort=c.cohort,
                 converted=c.converted,
                 rate=c.rate,
+                mean_days=c.mean_days,
+                median_days=c.median_days,
             )
             for c in m.conversions
         ],
