@@ -76,7 +76,7 @@ class DeliverablesOut(Traced):
     missed: int
 
 
-class TrustOut(Traced):
+class TrustFigure(Traced):
     assessments: int
     openness: float | None
     reliability: float | None
@@ -128,7 +128,7 @@ class ReviewMetrics(BaseModel):
     time_in_stage: list[StageTimeOut]
     active_agreements: ActiveOut
     deliverables: DeliverablesOut
-    trust: TrustOut
+    trust: TrustFigure
     objectives_covered: int
     objectives: int
     coverage: list[CoverageOut]
@@ -303,7 +303,7 @@ def _out(
             agreement_ids=list(m.active_agreements),
         ),
         deliverables=DeliverablesOut(**traced("deliverables"), **m.deliverables.__dict__),
-        trust=TrustOut(
+        trust=TrustFigure(
             **traced("trust"),
             assessments=trust.assessments,
             openness=trust.means["openness"],

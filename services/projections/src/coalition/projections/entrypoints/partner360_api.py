@@ -91,7 +91,7 @@ class InteractionOut(Sourced):
     summary: str
 
 
-class TrustOut(Sourced):
+class TrustAssessmentOut(Sourced):
     assessed_on: date
     openness: int
     reliability: int
@@ -112,7 +112,7 @@ class PipelineOut(BaseModel):
     owner_id: str | None
     last_interaction: InteractionOut | None
     open_follow_ups: int
-    trust: TrustOut | None
+    trust: TrustAssessmentOut | None
     commitments: list[CommitmentOut] = Field(description="Those that stand.")
 
 
@@ -301,7 +301,7 @@ def _pipeline(entry: domain.Pipeline | None) -> PipelineOut | None:
         if last
         else None,
         open_follow_ups=len(entry.open_follow_ups()),
-        trust=TrustOut(
+        trust=TrustAssessmentOut(
             **_sourced(trust),
             **_pick(trust.data, "assessed_on", "openness", "reliability", "mission_support"),
             direction=direction or "steady",
