@@ -161,8 +161,6 @@ class Metrics:
     series: tuple[Bucket, ...] = ()
     traces: dict[str, tuple[uuid.UUID, ...]] = field(default_factory=dict)
     """Figure key -> the ids of the events behind it, in log order."""
-    head: int = 0
-    """The position of the last event read."""
 
 
 def review_metrics(
@@ -340,7 +338,6 @@ def _figures(seen: list[RecordedEvent], reached: Reach, window: Window) -> Metri
         coverage=tuple(coverage),
         attention=tuple(flagged),
         traces=traces,
-        head=max((e.position for e in seen), default=0),
     )
 
 
