@@ -569,6 +569,9 @@ CASES = [
     Case("GET", "/projections/partners/{partner_id}", nothing, 404),
     Case("GET", "/projections/partners/{partner_id}/timeline", nothing, 404),
     Case("GET", "/projections/campaigns/{campaign_id}/audit", nothing, 403),
+    Case("GET", "/projections/partners/{partner_id}/360", nothing, 404),
+    Case("GET", "/projections/campaigns/{campaign_id}/metrics", nothing, 403),
+    Case("GET", "/projections/campaigns/{campaign_id}/metrics/{figure}/events", nothing, 403),
     Case("POST", "/projections/rebuild", nothing, 403, 403),  # admins only
     Case("POST", "/projections/webhooks", lambda w: {"json": webhook_body("more")}, 403, 201),
     Case("GET", "/projections/webhooks", lambda w: {"params": {"campaign_id": OURS}}, 403),
@@ -627,6 +630,7 @@ def url(case: Case, world: World) -> str:
         staff_id="staff:maria",
         number=1,
         review_id="q1-2027",
+        figure="funnel.identified",
     )
 
 
