@@ -102,6 +102,8 @@
       data: {
         id: node.id, label: node.label, type: node.type, kind: node.kind,
         colour: colour(node.community), size: 8 + 4 * Math.sqrt(node.degree),
+        // Hubs' labels are larger, so they show first as one zooms in (min-zoomed-font-size).
+        font: Math.min(18, 7 + 1.5 * Math.sqrt(node.degree)),
         bridge: node.bridges.length > 0, shared: node.shared_by >= 2,
         recommended: node.recommended, excluded: node.excluded,
       },
@@ -118,7 +120,8 @@
   const STYLE = [
     { selector: 'node', style: {
       'background-color': 'data(colour)', width: 'data(size)', height: 'data(size)',
-      label: 'data(label)', 'font-size': 9, 'min-zoomed-font-size': 7, 'text-valign': 'bottom',
+      label: 'data(label)', 'font-size': 'data(font)', 'min-zoomed-font-size': 10,
+      'text-valign': 'bottom', 'text-max-width': '160px', 'text-wrap': 'ellipsis',
       'text-margin-y': 2, color: '#333', 'border-width': 0 } },
     { selector: 'node[type = "stakeholder"]', style: { shape: 'diamond' } },
     { selector: 'node[?recommended]', style: { 'border-width': 3, 'border-color': '#111' } },
@@ -130,7 +133,7 @@
     { selector: 'edge[relationship = "opposed_to"]', style: { 'line-color': '#d62728',
       'target-arrow-color': '#d62728', 'line-style': 'dashed' } },
     { selector: '.hidden', style: { display: 'none' } },
-    { selector: '.faded', style: { opacity: 0.12 } },
+    { selector: '.faded', style: { opacity: 0.12, 'text-opacity': 0 } },
     { selector: 'node.marked', style: { 'border-width': 4, 'border-color': '#ffbf00',
       'z-index': 10 } },
     { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#000' } },
