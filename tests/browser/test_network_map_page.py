@@ -9,8 +9,10 @@ Skipped only where `chromium` is not installed (.ci/run installs it)."""
 from __future__ import annotations
 
 import asyncio
+import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -207,6 +209,35 @@ async def test_clicking_a_node_shows_its_partner(site: Site) -> None:
     latest = timeline.json()["entries"][-1]["summary"]
     assert latest in details  # what the read models know of the partner, fetched on click
     assert partner_id in details
+
+
+async def test_a_download_button_saves_the_filtered_map_in_its_format(
+    site: Site, tmp_path: Path
+) -> None:
+    await open_map(site)
+    await site.tab.browser.send(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    await site.tab.evaluate(
+        """(() => {
+          for (const box of document.querySelectorAll('#kinds input')) {
+            if ((box.value === 'party') !== box.checked) box.click();
+          }
+          document.querySelector('#downloads [data-format="gexf"]').click();
+        })()"""
+    )
+    saved = tmp_path / f"{CAMPAIGN}-network-map.gexf"
+    for _ in range(100):
+        if saved.exists() and saved.stat().st_size > 0:
+            break
+        await asyncio.sleep(0.1)
+    root = ET.fromstring(saved.read_bytes())
+    nodes = list(root.iter("{http://gexf.net/1.3}node"))
+    assert len(nodes) == 78  # the parties only: the page's filters went with the request
+    kinds = {
+        v.get("value") for v in root.iter("{http://gexf.net/1.3}attvalue") if v.get("for") == "kind"
+    }
+    assert kinds == {"party"}
 
 
 async def test_a_wrong_key_is_told_so(site: Site) -> None:

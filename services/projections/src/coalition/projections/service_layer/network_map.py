@@ -11,6 +11,7 @@ import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
@@ -39,8 +40,11 @@ class Version:
         return f"{self.events}-{self.last}"
 
 
-def _campaign_events(campaign_id: str, as_of: datetime | None) -> sa.Select[tuple[int]]:
-    query = sa.select(received_events.c.position).where(
+def _campaign_events(
+    campaign_id: str, as_of: datetime | None, *columns: sa.ColumnElement[Any]
+) -> sa.Select[Any]:
+    """The campaign's events the map reads (recorded by `as_of`, when given)."""
+    query = sa.select(*columns).where(
         received_events.c.campaign_id == campaign_id,
         received_events.c.event_type.in_(sorted(EVENT_TYPES)),
     )
@@ -50,25 +54,22 @@ def _campaign_events(campaign_id: str, as_of: datetime | None) -> sa.Select[tupl
 
 
 async def version(conn: AsyncConnection, campaign_id: str, as_of: datetime | None) -> Version:
-    inner = _campaign_events(campaign_id, as_of).subquery()
-    count, last = (
-        await conn.execute(sa.select(sa.func.count(), sa.func.max(inner.c.position)))
-    ).one()
+    query = _campaign_events(
+        campaign_id, as_of, sa.func.count(), sa.func.max(received_events.c.position)
+    )
+    count, last = (await conn.execute(query)).one()
     return Version(campaign_id, int(count), int(last or 0), as_of)
 
 
 async def _fold(conn: AsyncConnection, at: Version) -> MapFold:
     state = MapFold()
-    positions = _campaign_events(at.campaign_id, at.as_of).where(
-        received_events.c.position <= at.last
-    )
     after = 0
     while True:
         rows = (
             await conn.execute(
-                sa.select(received_events)
-                .where(received_events.c.position.in_(positions.scalar_subquery()))
+                _campaign_events(at.campaign_id, at.as_of, *received_events.c)
                 .where(received_events.c.position > after)
+                .where(received_events.c.position <= at.last)
                 .order_by(received_events.c.position)
                 .limit(PAGE)
             )
