@@ -10,8 +10,10 @@ where each node is drawn. Pure and deterministic: same graph, same answer.
   (`bridges` names them); a stakeholder tied (any type) to two partners or more is *shared*.
 - Mutual interests: partners on the same side (support or oppose) of an issue, two or more;
   beside each, the campaign's own stance on the issue, when it took one.
-- Positions: Fruchterman-Reingold on the tied nodes (seeded), scaled into a square of side
-  `SIZE`; the untied nodes in rows under it, by kind then label, so they stay legible.
+- Positions: Fruchterman-Reingold on the tied nodes (500 iterations from seeded positions;
+  igraph's grid approximation above 1,000 of them, which keeps 10,000 nodes to seconds),
+  scaled into a square of side `SIZE`; the untied nodes in rows under it, by kind then label,
+  so they stay legible.
 """
 
 from __future__ import annotations
@@ -188,10 +190,13 @@ def _positions(
         graph = igraph.Graph(
             n=len(tied), edges=[(local[a], local[b]) for a, b in pairs], directed=False
         )
+        # Seeded start in the square igraph would pick itself (side sqrt(n)): a smaller one
+        # packs the nodes into few grid cells and makes the grid approximation slow.
+        half = math.sqrt(len(tied)) / 2
         with _seeded() as rng:
-            start = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in tied]
+            start = [[rng.uniform(-half, half), rng.uniform(-half, half)] for _ in tied]
             layout = graph.layout_fruchterman_reingold(
-                weights=weights, niter=500, seed=start, grid="nogrid"
+                weights=weights, niter=500, seed=start, grid="auto"
             )
         xs, ys = [c[0] for c in layout.coords], [c[1] for c in layout.coords]
         span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
