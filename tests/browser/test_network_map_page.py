@@ -12,8 +12,10 @@ import asyncio
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -25,7 +27,7 @@ from coalition.projections.service_layer import projector
 from coalition.shared.registry import select
 from tests.browser.cdp import CHROMIUM, Tab, chromium
 from tests.browser.png import colours
-from tests.esf_network import events
+from tests.esf_network import START, events
 from tests.integration.inprocess import running
 from tests.support import bearer, free_port
 
@@ -81,11 +83,12 @@ async def site(tmp_path_factory: pytest.TempPathFactory, nats_url: str) -> Async
             await serving
 
 
-async def load(site: Site, key: str) -> None:
+async def load(site: Site, key: str, query: str = "") -> None:
     """A fresh load of the page (not a jump within it: only the fragment would differ)."""
     await site.tab.navigate("about:blank")
     await site.tab.wait_for("location.href === 'about:blank'")
-    await site.tab.navigate(f"{site.base}/projections/network-map?campaign_id={CAMPAIGN}#key={key}")
+    address = f"{site.base}/projections/network-map?campaign_id={CAMPAIGN}{query}#key={key}"
+    await site.tab.navigate(address)
 
 
 async def open_map(site: Site) -> Any:
@@ -238,6 +241,16 @@ async def test_a_download_button_saves_the_filtered_map_in_its_format(
         v.get("value") for v in root.iter("{http://gexf.net/1.3}attvalue") if v.get("for") == "kind"
     }
     assert kinds == {"party"}
+
+
+async def test_the_page_shows_the_map_as_of_a_moment(site: Site) -> None:
+    every_node = START + timedelta(seconds=1379)  # the events of the 1,080 nodes and 299 scores
+    await load(site, site.key, f"&as_of={quote(every_node.isoformat())}")
+    await site.tab.wait_for("window.networkMap && window.networkMap.status === 'drawn'", 60)
+    drawn = await site.tab.evaluate("[networkMap.cy.nodes().length, networkMap.cy.edges().length]")
+    assert drawn == [1080, 0]  # the ties were recorded after
+    shown = await site.tab.evaluate("document.getElementById('as-of').value")
+    assert shown  # the moment is in the form, in the browser's time zone
 
 
 async def test_a_wrong_key_is_told_so(site: Site) -> None:

@@ -76,6 +76,11 @@
     const { campaign } = asked();
     if (!campaign) { setStatus('waiting', 'Name a campaign and give a key.'); return; }
     $('campaign').value = campaign;
+    const moment = new Date(asked().asOf);
+    if (!Number.isNaN(moment.getTime())) { // shown in local time, as the field takes it
+      const local = new Date(moment.getTime() - moment.getTimezoneOffset() * 60000);
+      $('as-of').value = local.toISOString().slice(0, 19);
+    }
     $('campaign-name').textContent = '· ' + campaign;
     setStatus('loading', 'Loading…');
     try {
