@@ -572,6 +572,8 @@ CASES = [
     Case("GET", "/projections/partners/{partner_id}/360", nothing, 404),
     Case("GET", "/projections/campaigns/{campaign_id}/metrics", nothing, 403),
     Case("GET", "/projections/campaigns/{campaign_id}/metrics/{figure}/events", nothing, 403),
+    Case("GET", "/projections/campaigns/{campaign_id}/network-map", nothing, 403),
+    Case("GET", "/projections/network-map", nothing, 200),  # the page: public, holds no data
     Case("POST", "/projections/rebuild", nothing, 403, 403),  # admins only
     Case("POST", "/projections/webhooks", lambda w: {"json": webhook_body("more")}, 403, 201),
     Case("GET", "/projections/webhooks", lambda w: {"params": {"campaign_id": OURS}}, 403),

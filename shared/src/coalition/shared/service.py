@@ -47,6 +47,9 @@ class ServiceSpec:
     by advisory lock, or row locks)."""
     version: str = "0.1.0"
     upload_paths: frozenset[str] = frozenset()
+    public_paths: frozenset[str] = frozenset()
+    """Pages and their static files that hold no data and ask for no credential, as `/docs`
+    does: the page takes the key in the browser and sends it with each request for data."""
     """Routes that take a file as their body: they get `max_upload_bytes`, not `max_body_bytes`."""
     demo: Demo | None = None
     """`coalition demo`: sample data written into the service's store; says what it did."""

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from coalition.projections.entrypoints.api import router
 from coalition.projections.entrypoints.metrics_api import router as metrics_router
+from coalition.projections.entrypoints.network_map_api import PUBLIC_PATHS
+from coalition.projections.entrypoints.network_map_api import router as network_map_router
 from coalition.projections.entrypoints.partner360_api import router as partner360_router
 from coalition.projections.entrypoints.subscribers import subscriptions
 from coalition.projections.entrypoints.webhooks_api import router as webhooks_router
@@ -17,8 +19,9 @@ service = ServiceSpec(
         "Read models (partner list, audit timeline, review metrics, network map) and webhooks "
         "to campaigns' CRMs, driven by the same events."
     ),
-    routers=[router, partner360_router, metrics_router, webhooks_router],
+    routers=[router, partner360_router, metrics_router, network_map_router, webhooks_router],
     subscriptions=subscriptions,
     migrations=[Path(__file__).parent / "migrations" / "versions"],
     workers=[dispatch_webhooks],
+    public_paths=PUBLIC_PATHS,
 )

@@ -71,7 +71,9 @@ def service_app(
         title=f"Coalition {spec.title}", description=spec.description, version=spec.version
     )
     app.add_middleware(IdempotencyMiddleware)  # keys are scoped to the authenticated caller
-    app.add_middleware(AuthMiddleware, service=spec.name)  # inside the correlation middleware
+    app.add_middleware(  # inside the correlation middleware
+        AuthMiddleware, service=spec.name, public_paths=spec.public_paths
+    )
     app.middleware("http")(correlation_middleware)
     app.add_middleware(  # outermost
         BodySizeLimit,
@@ -87,7 +89,8 @@ def service_app(
     def document() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = with_security(
-                with_idempotency_key(without_null_parameters(FastAPI.openapi(app)))
+                with_idempotency_key(without_null_parameters(FastAPI.openapi(app))),
+                public=spec.public_paths,
             )
         return app.openapi_schema
 

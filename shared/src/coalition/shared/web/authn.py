@@ -38,12 +38,15 @@ def credential_of(headers: Headers) -> str | None:
 
 
 class AuthMiddleware:
-    def __init__(self, app: ASGIApp, *, service: str) -> None:
+    def __init__(
+        self, app: ASGIApp, *, service: str, public_paths: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.service = service
+        self.public_paths = PUBLIC_PATHS | public_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or route_path(scope) in PUBLIC_PATHS:
+        if scope["type"] != "http" or route_path(scope) in self.public_paths:
             await self.app(scope, receive, send)
             return
         access: AccessControl = scope["app"].state.access

@@ -72,11 +72,12 @@ SECURITY_SCHEMES = {
 PUBLIC_OPERATIONS = frozenset({"/healthz", "/readyz"})
 
 
-def with_security(document: dict[str, Any]) -> dict[str, Any]:
-    """Document that every operation but the health checks needs a key or a token."""
+def with_security(document: dict[str, Any], public: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Document that every operation but the health checks (and a service's public pages)
+    needs a key or a token."""
     document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
     for path, operations in document.get("paths", {}).items():
-        if path in PUBLIC_OPERATIONS:
+        if path in PUBLIC_OPERATIONS or path in public:
             continue
         for operation in operations.values():
             if isinstance(operation, dict):
