@@ -331,7 +331,7 @@
     if (node.type === 'partner') partner360(node.record_id, panel);
   }
 
-  // Partner 360: the one place to retarget when a fuller partner view exists.
+  // Partner 360: the partner as every service knows it, and its latest decisions.
   async function partner360(partnerId, panel) {
     const section = document.createElement('section');
     section.id = 'partner-360';
@@ -340,16 +340,30 @@
     section.append(heading);
     panel.append(section);
     try {
-      const [partner, timeline] = await Promise.all([
-        get('partners/' + encodeURIComponent(partnerId)).then((r) => r.json()),
-        get('partners/' + encodeURIComponent(partnerId) + '/timeline').then((r) => r.json()),
+      const path = 'partners/' + encodeURIComponent(partnerId);
+      const [whole, timeline] = await Promise.all([
+        get(path + '/360').then((r) => r.json()),
+        get(path + '/timeline').then((r) => r.json()),
       ]);
       const facts = document.createElement('dl');
-      row(facts, 'id', partner.partner_id);
-      row(facts, 'status', partner.status);
-      row(facts, 'score model', partner.score_model);
-      row(facts, 'agreement', partner.agreement_status);
-      row(facts, 'updated', partner.updated_at);
+      row(facts, 'id', whole.partner_id);
+      row(facts, 'status', whole.profile ? whole.profile.status : null);
+      if (whole.score) {
+        row(facts, 'score', whole.score.score.toFixed(2) + ' (' + whole.score.model
+          + ' v' + whole.score.model_version + ')');
+        row(facts, 'components', Object.entries(whole.score.components)
+          .map(([name, value]) => name + ' ' + value.toFixed(2)));
+      }
+      if (whole.pipeline) {
+        row(facts, 'stage', whole.pipeline.stage);
+        row(facts, 'owner', whole.pipeline.owner_id);
+        const last = whole.pipeline.last_interaction;
+        row(facts, 'last interaction', last ? last.occurred_on + ' · ' + last.summary : null);
+      }
+      row(facts, 'positions', whole.positions.map((p) => p.issue + ': ' + p.stance));
+      row(facts, 'agreements', whole.agreements.map((a) => a.title + ' (' + a.status
+        + (a.healthy ? '' : ', needs attention: ' + a.attention.map((f) => f.flag).join(', '))
+        + ')'));
       const recent = document.createElement('h3');
       recent.textContent = 'Latest decisions';
       const list = document.createElement('ol');
