@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from coalition.projections.entrypoints.api import router
+from coalition.projections.entrypoints.audit_api import router as audit_router
+from coalition.projections.entrypoints.rebuilds_api import router as rebuilds_router
 from coalition.projections.entrypoints.subscribers import subscriptions
 from coalition.projections.entrypoints.webhooks_api import router as webhooks_router
 from coalition.projections.entrypoints.workers import dispatch_webhooks
@@ -15,7 +17,7 @@ service = ServiceSpec(
         "Read models (partner list, audit timeline, review metrics, network map) and webhooks "
         "to campaigns' CRMs, driven by the same events."
     ),
-    routers=[router, webhooks_router],
+    routers=[router, audit_router, rebuilds_router, webhooks_router],
     subscriptions=subscriptions,
     migrations=[Path(__file__).parent / "migrations" / "versions"],
     workers=[dispatch_webhooks],
