@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -156,11 +155,3 @@ def as_json(item: Entry) -> dict[str, Any]:
     for name in ("occurred_at", "recorded_at"):
         values[name] = values[name].isoformat()
     return values
-
-
-def jsonl_lines(items: Iterable[Entry]) -> str:
-    """One JSON object per line, as the JSON page's items are."""
-    return "".join(
-        json.dumps(as_json(item), ensure_ascii=False, separators=(",", ":")) + "\n"
-        for item in items
-    )

@@ -93,6 +93,13 @@ Since = Annotated[Moment | None, Query(description="Occurred at or after (RFC 33
 Until = Annotated[Moment | None, Query(description="Occurred before (RFC 3339).")]
 
 
+def _jsonl(entries: list[audit.Entry]) -> str:
+    """One entry per line, each exactly as in a JSON page."""
+    return "".join(
+        AuditEntry.model_validate(audit.as_json(e)).model_dump_json() + "\n" for e in entries
+    )
+
+
 async def _answer(
     engine: EngineDep, filters: trail.Filters, cursor: str | None, limit: int, fmt: str, name: str
 ) -> Any:
@@ -107,11 +114,7 @@ async def _answer(
     async def body() -> AsyncIterator[str]:
         first = True
         async for entries in trail.everything(engine, filters, after=after):
-            yield (
-                audit.csv_lines(entries, header=first)
-                if fmt == "csv"
-                else audit.jsonl_lines(entries)
-            )
+            yield (audit.csv_lines(entries, header=first) if fmt == "csv" else _jsonl(entries))
             first = False
         if first and fmt == "csv":
             yield audit.csv_lines([], header=True)
