@@ -194,6 +194,29 @@ class AuditContract:
             ).scalar_one()
         assert active == 1
 
+    async def test_an_abandoned_rebuild_is_failed_by_the_next_one_and_its_rows_dropped(
+        self, system: Running
+    ) -> None:
+        engine = system.runtime.engine
+        await feed(system, list(campaign_rows(150)))
+        live = await snapshot(engine)
+        first = await rebuilds.start(engine, actor="test")
+        await rebuilds.advance(engine, first.generation, page_size=50)
+        assert await rows_of(engine, first.generation) > 0
+        async with engine.begin() as conn:  # its process died three minutes ago
+            await conn.execute(
+                read_model_generations.update()
+                .where(read_model_generations.c.generation == first.generation)
+                .values(updated_at=first.updated_at - 3 * rebuilds.STALE)
+            )
+        second = await rebuilds.start(engine, actor="test")
+        abandoned = await rebuilds.get(engine, first.generation)
+        assert abandoned.status == "failed" and "abandoned" in (abandoned.error or "")
+        assert await rows_of(engine, first.generation) == 0
+        done = await rebuilds.run(engine, second.generation)
+        assert done.status == "active"
+        assert await snapshot(engine) == live
+
     # -- the audit trail --------------------------------------------------------------------
 
     async def test_the_campaign_trail_lists_its_decisions_in_order_with_who_why_and_the_cause(

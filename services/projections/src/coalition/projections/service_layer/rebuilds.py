@@ -85,6 +85,23 @@ async def get(engine: AsyncEngine, generation: int) -> Progress:
 
 async def start(engine: AsyncEngine, *, actor: str) -> Progress:
     """Open a new generation to build (one at a time; an abandoned one is failed first)."""
+    try:
+        generation, stale = await _open(engine, actor)
+    except sa.exc.IntegrityError:  # another instance opened the same generation just now
+        raise RebuildRunningError("another rebuild has just started") from None
+    for old in stale:
+        await _drop_rows(engine, old)
+    async with writing(engine) as conn:
+        await conn.execute(
+            gens.update()
+            .where(gens.c.status == generations.RETIRED, gens.c.generation.in_(stale))
+            .values(status=generations.DROPPED, updated_at=utc_now())
+        )
+    return await get(engine, generation)
+
+
+async def _open(engine: AsyncEngine, actor: str) -> tuple[int, list[int]]:
+    """The new generation's row, and the generations whose rows are left to drop."""
     now = utc_now()
     async with writing(engine) as conn:
         building = (await conn.execute(sa.select(gens).where(gens.c.status == "building"))).all()
@@ -116,9 +133,7 @@ async def start(engine: AsyncEngine, *, actor: str) -> Progress:
                 applied_position=0,
             )
         )
-    for old in stale:
-        await _drop_rows(engine, old)
-    return await get(engine, generation)
+    return generation, stale
 
 
 async def _fail(conn: AsyncConnection, generation: int, error: str) -> None:
