@@ -213,8 +213,8 @@ async def audit_trail(
     limit: Limit = 100,
     format: Format = "json",
 ) -> Any:
-    """Only the campaigns the caller works for are shown (events of no campaign: admins
-    only), whoever the actor worked for."""
+    """Only the campaigns the caller works for are shown (events of no campaign: to keys of
+    every campaign only), whichever campaign the actor acted in."""
     if campaign_id is not None:
         require_campaign(principal, campaign_id)
     filters = _filters(
