@@ -21,7 +21,7 @@ from coalition.shared.registry import installed_services
 from coalition.shared.service import ServiceRuntime
 from coalition.shared.web.auth import PrincipalDep, require_campaign
 from coalition.shared.web.deps import EngineDep
-from coalition.shared.web.log_verification import FirstFailure
+from coalition.shared.web.log_verification import FirstFailure, LogVerification
 from coalition.shared.web.models import Moment
 from coalition.shared.web.problems import ForbiddenError
 
@@ -268,7 +268,7 @@ async def verify_logs(request: Request, principal: PrincipalDep) -> AuditVerific
             f"Bearer {request.headers.get('x-api-key', '')}"
         )
 
-        async def ask(service: str) -> Any:
+        async def ask(service: str) -> LogVerification:
             return await remote_verification(gateway, service, authorization)
 
         remote = ask
