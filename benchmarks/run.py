@@ -1,6 +1,7 @@
 """`make bench`: append throughput on PostgreSQL (ours, raw INSERT, eventsourcing),
 end-to-end latency (PostgreSQL + NATS, then SQLite + embedded NATS), duplicate detection, the
-scoring network measures, re-scoring a whole campaign and bulk import; prints the tables and
+scoring network measures, re-scoring a whole campaign, rebuilding the read models from a million
+received events and bulk import; prints the tables and
 writes benchmarks/results.md.
 
 Environment: COALITION_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
@@ -17,7 +18,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import bulk_import, duplicates, latency, report, scoring_network, scoring_rescore
+from benchmarks import (
+    bulk_import,
+    duplicates,
+    latency,
+    rebuild,
+    report,
+    scoring_network,
+    scoring_rescore,
+)
 from benchmarks.latency import LatencyResult
 from benchmarks.machine import describe
 from benchmarks.postgres import Server
@@ -48,6 +57,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--no-network", action="store_true", help="skip the network measures")
     parser.add_argument(
         "--no-rescore", action="store_true", help="skip re-scoring a whole campaign"
+    )
+    parser.add_argument("--no-rebuild", action="store_true", help="skip rebuilding the read models")
+    parser.add_argument(
+        "--rebuild-events",
+        type=int,
+        default=1_000_000,
+        help="received events the read models are rebuilt from",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args()
@@ -168,6 +184,9 @@ async def main() -> None:
         if not args.no_rescore:
             say("Re-scoring a campaign: 10,000 organisations and 100,000 ties")
             sections.append(scoring_rescore.section(await scoring_rescore.measure(server)))
+        if not args.no_rebuild:
+            say(f"Rebuilding the read models from {args.rebuild_events:,} received events")
+            sections.append(rebuild.section(await rebuild.measure(server, args.rebuild_events)))
         if not args.no_import:
             say("Bulk import: 10,000 organisations and 50,000 relationships")
             imported = await bulk_import.measure(server, 10_000, 50_000)

@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import nats
@@ -131,3 +131,21 @@ async def stream_messages(nats_url: str, stream: str) -> list[tuple[str, dict[st
         return messages
     finally:
         await connection.close()
+
+
+async def rebuild_read_models(
+    client: httpx.AsyncClient, key: str = ADMIN_KEY, timeout: float = 60.0
+) -> dict[str, Any]:
+    """Start a rebuild of the projections' read models with an admin key, follow its
+    `Location` until the new generation serves and the old one is dropped; its final
+    progress."""
+    started = await client.post("/projections/rebuilds", headers=bearer(key))
+    assert started.status_code == 202, started.text
+    location = "/projections/" + started.headers["Location"]
+
+    async def finished() -> dict[str, Any] | None:
+        body: dict[str, Any] = (await client.get(location, headers=bearer(key))).json()
+        assert body["status"] != "failed", body
+        return body if body["finished_at"] is not None else None
+
+    return await eventually(finished, timeout=timeout)

@@ -23,7 +23,7 @@ import pytest_asyncio
 import uvicorn
 
 from coalition.projections.domain.map_formats import PALETTE
-from coalition.projections.service_layer import projector
+from coalition.projections.service_layer import generations, projector
 from coalition.shared.registry import select
 from tests.browser.cdp import CHROMIUM, Tab, chromium
 from tests.browser.png import colours
@@ -62,9 +62,10 @@ async def site(tmp_path_factory: pytest.TempPathFactory, nats_url: str) -> Async
     ) as system:
         async with system.runtime.engine.begin() as conn:
             # What the projections' consumer does with each event (its webhooks aside).
+            generation = await generations.current(conn)
             for event in events(CAMPAIGN):
                 position = await projector.record(conn, event)
-                await projector.project(conn, event, position)
+                await projector.project(conn, [(event, position)], generation)
         key = await system.key_for(CAMPAIGN, scopes=("projections:read",))
         port = free_port()
         config = uvicorn.Config(system.app, port=port, lifespan="off", log_level="warning")

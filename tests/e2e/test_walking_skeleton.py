@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import COALITION, ServerProcess, bearer, eventually
+from tests.support import COALITION, ServerProcess, bearer, eventually, rebuild_read_models
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 
@@ -137,7 +137,10 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
         assert signed.status_code == 200, signed.text
     assert signed is not None and signed.json()["status"] == "in_force"
 
-    await eventually(lambda: partner_row(client, union, agreement_status="in_force"))
+    # Engagement commits the entry when the agreement comes into force.
+    await eventually(
+        lambda: partner_row(client, union, agreement_status="in_force", stage="committed")
+    )
     everything = (await client.get(f"/projections/partners/{union}/timeline")).json()["entries"]
     # The recommended coalition joins the timeline of each member whenever it changes.
     coalition = [e for e in everything if e["event_type"] == "CoalitionRecommended"]
@@ -151,6 +154,7 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
         "AgreementSentForSignature",
         "PartySigned",
         "AgreementSigned",
+        "EngagementStageChanged",
     ]
     assert [entry["service"] for entry in timeline] == [
         "research",
@@ -160,7 +164,10 @@ async def test_a_partner_goes_from_identified_to_signed_through_every_service(
         "agreement",
         "agreement",
         "agreement",
+        "engagement",
     ]
+    assert timeline[-1]["actor"] == "service:engagement"
+    assert timeline[-1]["causation_id"] == timeline[-2]["event_id"]  # the signature
     assert all(entry["actor"] and entry["reason"] for entry in timeline)
     assert timeline[0]["actor"] == f"key:{maria_id}"  # the key that made the request
     assert timeline[1]["actor"] == "service:scoring"
@@ -205,10 +212,9 @@ async def test_a_rebuilt_projection_equals_the_live_one(client: httpx.AsyncClien
         return listing, timelines
 
     live = await snapshot()
-    rebuilt = await client.post("/projections/rebuild")
-    assert rebuilt.status_code == 200
+    rebuilt = await rebuild_read_models(client)
     # identified, scored and opened per partner, and the recommended coalition as it grew
-    assert rebuilt.json()["replayed"] >= 3 * len(partners)
+    assert rebuilt["events_applied"] >= 3 * len(partners)
     assert await snapshot() == live
 
 

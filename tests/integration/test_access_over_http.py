@@ -28,7 +28,7 @@ from coalition.shared.registry import select
 from tests.crm_standin.app import Crm
 from tests.crm_standin.server import serving
 from tests.integration.inprocess import Running, running
-from tests.support import ADMIN_KEY, bearer, eventually
+from tests.support import ADMIN_KEY, bearer, eventually, rebuild_read_models
 
 pytestmark = [pytest.mark.nats, pytest.mark.asyncio(loop_scope="module")]
 
@@ -350,6 +350,7 @@ class Case:
     outsider_gets: int
     insider_gets: int = 200
     spare: bool = False  # acts on the spare webhook (deleting the main one would end the tests)
+    admin_only: bool = False  # spans every campaign: a read key of one campaign gets 403 too
 
 
 OUR_CAMPAIGN = {"campaign_id": OURS}
@@ -574,7 +575,14 @@ CASES = [
     Case("GET", "/projections/campaigns/{campaign_id}/metrics/{figure}/events", nothing, 403),
     Case("GET", "/projections/campaigns/{campaign_id}/network-map", nothing, 403),
     Case("GET", "/projections/network-map", nothing, 200),  # the page: public, holds no data
-    Case("POST", "/projections/rebuild", nothing, 403, 403),  # admins only
+    Case("GET", "/projections/audit", lambda w: {"params": {"partner_id": w.partner_id}}, 200),
+    Case("GET", "/projections/audit/verification", nothing, 403, 403, admin_only=True),
+    Case("POST", "/projections/rebuilds", nothing, 403, 403),  # admins only
+    Case("GET", "/projections/rebuilds/{generation}", nothing, 403, 403, admin_only=True),
+    *[
+        Case("GET", f"/{service}/log/verification", nothing, 403, 403, admin_only=True)
+        for service in ("research", "scoring", "engagement", "agreement", "projections")
+    ],
     Case("POST", "/projections/webhooks", lambda w: {"json": webhook_body("more")}, 403, 201),
     Case("GET", "/projections/webhooks", lambda w: {"params": {"campaign_id": OURS}}, 403),
     Case(
@@ -633,6 +641,7 @@ def url(case: Case, world: World) -> str:
         number=1,
         review_id="q1-2027",
         figure="funnel.identified",
+        generation=1,
     )
 
 
@@ -674,19 +683,32 @@ async def test_a_key_of_another_campaign_can_neither_read_nor_change_its_data(
     listing = await world.system.client.get("/projections/partners", headers=bearer(world.outsider))
     assert listing.status_code == 200
     assert {item["campaign_id"] for item in listing.json()["items"]} <= {THEIRS}
+    # The audit of our partner, or of what our insider did, shows another campaign's key nothing
+    insider = await world.system.actor_of(world.insider)
+    for params in ({"partner_id": world.partner_id}, {"actor": insider}):
+        ours = await world.system.client.get(
+            "/projections/audit", params={**params, "include": "all"}, headers=bearer(world.insider)
+        )
+        assert ours.json()["items"], params
+        theirs = await world.system.client.get(
+            "/projections/audit",
+            params={**params, "include": "all"},
+            headers=bearer(world.outsider),
+        )
+        assert theirs.status_code == 200 and theirs.json()["items"] == [], params
 
 
 async def test_a_key_of_the_campaign_gets_through_on_every_endpoint(world: World) -> None:
     answers = {key(case): (await ask(world, case, world.insider)).status_code for case in CASES}
     assert answers == {key(case): case.insider_gets for case in CASES}
-    rebuilt = await world.system.client.post("/projections/rebuild")  # the admin key
-    assert rebuilt.status_code == 200
+    rebuilt = await rebuild_read_models(world.system.client)
+    assert rebuilt["status"] == "active"
 
 
 async def test_a_read_key_reads_but_cannot_write(world: World) -> None:
     for case in CASES:
         answer = await ask(world, case, world.reader)
-        if case.method in ("GET", "HEAD"):
+        if case.method in ("GET", "HEAD") and not case.admin_only:
             assert answer.status_code == 200, (case.path, answer.text)
         else:
             assert answer.status_code == 403, case.path

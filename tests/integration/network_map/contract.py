@@ -18,7 +18,7 @@ import pytest_asyncio
 
 from coalition.shared.registry import select
 from tests.integration.inprocess import Running, running
-from tests.support import bearer, eventually
+from tests.support import bearer, eventually, rebuild_read_models
 
 CAMPAIGN = "living-wage"
 WHY = {"reason": "agreed at the steering group"}
@@ -197,8 +197,7 @@ class NetworkMapContract:
         pinned = {"as_of": datetime.now(UTC).isoformat()}
         before = (await client.get(MAP, params=pinned)).json()
         assert before["nodes"] == first.json()["nodes"]
-        rebuilt = await client.post("/projections/rebuild")
-        assert rebuilt.status_code == 200
+        await rebuild_read_models(client)
         assert (await client.get(MAP, params=pinned)).json() == before
         await client.post(f"/research/partners/{oxfam}/archive", json=WHY)
 

@@ -15,7 +15,7 @@ import pytest_asyncio
 
 from coalition.shared.registry import select
 from tests.integration.inprocess import Running, running
-from tests.support import eventually
+from tests.support import eventually, rebuild_read_models
 
 pytestmark = pytest.mark.nats
 
@@ -97,20 +97,23 @@ async def test_research_shows_in_the_partner_list_the_timelines_and_the_campaign
     )
     assert [item["partner_id"] for item in active.json()["items"]] == [unite]
 
-    audit = await client.get(f"/projections/campaigns/{CAMPAIGN}/audit", params={"limit": 2})
-    page = audit.json()
-    assert [e["event_type"] for e in page["entries"]] == ["CampaignLaunched", "PolicyPositionTaken"]
-    rest = await client.get(
-        f"/projections/campaigns/{CAMPAIGN}/audit", params={"after": page["next_after"]}
+    every = {"include": "all"}
+    audit = await client.get(
+        f"/projections/campaigns/{CAMPAIGN}/audit", params={"limit": 2, **every}
     )
-    types = [e["event_type"] for e in rest.json()["entries"]]
+    page = audit.json()
+    assert [e["event_type"] for e in page["items"]] == ["CampaignLaunched", "PolicyPositionTaken"]
+    rest = await client.get(
+        f"/projections/campaigns/{CAMPAIGN}/audit", params={"cursor": page["next_cursor"], **every}
+    )
+    types = [e["event_type"] for e in rest.json()["items"]]
     assert types[0] == "DealBreakerDeclared"
     assert "StakeholderRecorded" in types and "PartnerArchived" in types
-    assert rest.json()["entries"][0]["summary"] == (
+    assert rest.json()["items"][0]["summary"] == (
         "deal-breaker no-parties: rules out a partner of kind party"
     )
 
     before = (await client.get(f"/projections/partners/{unite}/timeline")).json()
-    assert (await client.post("/projections/rebuild")).status_code == 200
+    await rebuild_read_models(client)
     after = (await client.get(f"/projections/partners/{unite}/timeline")).json()
     assert after == before

@@ -93,6 +93,14 @@ class Settings(BaseSettings):
     )
     jwt_issuer: str | None = Field(default=None, description="Required `iss` of bearer tokens.")
     jwt_audience: str = Field(default="coalition", description="Required `aud` of bearer tokens.")
+    gateway_url: str | None = Field(
+        default=None,
+        description=(
+            "Base URL at which every service answers under /<service> (the edge proxy). The "
+            "projections service asks the services that run in other processes to verify their "
+            "logs there (`GET /<service>/log/verification`); unset, only those in its process."
+        ),
+    )
     crm_config: Path | None = Field(
         default=None,
         description="JSON file of CRM connectors (research imports from them, writes back).",

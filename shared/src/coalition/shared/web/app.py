@@ -24,6 +24,7 @@ from coalition.shared.web.limits import (
     DEFAULT_MAX_UPLOAD_BYTES,
     BodySizeLimit,
 )
+from coalition.shared.web.log_verification import log_router
 from coalition.shared.web.openapi import (
     merged_openapi,
     with_idempotency_key,
@@ -83,6 +84,7 @@ def service_app(
     )
     install_problem_handlers(app)
     app.include_router(health_router())
+    app.include_router(log_router(), responses=PROBLEM_RESPONSES)
     for router in spec.routers:
         app.include_router(router, responses=PROBLEM_RESPONSES)
 
@@ -127,6 +129,8 @@ def build_app(specs: Sequence[ServiceSpec], settings: Settings) -> FastAPI:
                 children[spec.name].state.access = access
                 runtimes[spec.name] = runtime
             app.state.runtimes = runtimes
+            for child in children.values():  # the services of this process, to each other
+                child.state.runtimes = runtimes
             app.state.nats_url = nats_url
             yield
 

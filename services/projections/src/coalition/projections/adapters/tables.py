@@ -19,13 +19,33 @@ received_events = sa.Table(
     sa.Column("source_position", sa.BigInteger(), nullable=False),
     *envelope_columns(),
     sa.Index("ix_received_events_campaign", "campaign_id", "position"),
+    sa.Index("ix_received_events_actor", "actor", "position"),
 )
+
+read_model_generations = sa.Table(
+    "read_model_generations",
+    metadata,
+    sa.Column("generation", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("started_by", sa.String(200), nullable=False),
+    sa.Column("started_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Column("events_total", sa.BigInteger(), nullable=False),
+    sa.Column("events_applied", sa.BigInteger(), nullable=False),
+    sa.Column("applied_position", sa.BigInteger(), nullable=False),
+    sa.Column("swapped_at", Timestamp, nullable=True),
+    sa.Column("finished_at", Timestamp, nullable=True),
+    sa.Column("error", sa.String(500), nullable=True),
+)
+"""One row per generation of the read models: the one `active` (served), at most one
+`building` beside it, and the old ones `retired` (rows being dropped) or `dropped`."""
 
 partner_list = sa.Table(
     "partner_list",
     metadata,
-    sa.Column("partner_id", sa.String(100), primary_key=True),
-    sa.Column("campaign_id", sa.String(100), nullable=True, index=True),
+    sa.Column("generation", sa.Integer(), nullable=False),
+    sa.Column("partner_id", sa.String(100), nullable=False),
+    sa.Column("campaign_id", sa.String(100), nullable=True),
     sa.Column("name", sa.String(300), nullable=True),
     sa.Column("kind", sa.String(50), nullable=True),
     sa.Column("country", sa.String(100), nullable=True),
@@ -38,12 +58,15 @@ partner_list = sa.Table(
     sa.Column("agreement_status", sa.String(50), nullable=True),
     sa.Column("updated_at", Timestamp, nullable=False),
     sa.Column("last_event_id", sa.Uuid(), nullable=False),
+    sa.PrimaryKeyConstraint("generation", "partner_id", name="pk_partner_list"),
+    sa.Index("ix_partner_list_generation_campaign", "generation", "campaign_id"),
 )
 
 timeline_entries = sa.Table(
     "timeline_entries",
     metadata,
     sa.Column("id", Position, primary_key=True, autoincrement=True),
+    sa.Column("generation", sa.Integer(), nullable=False),
     sa.Column("partner_id", sa.String(100), nullable=False),
     sa.Column("received_position", sa.BigInteger(), nullable=False),
     sa.Column("event_id", sa.Uuid(), nullable=False),
@@ -56,8 +79,10 @@ timeline_entries = sa.Table(
     sa.Column("recorded_at", Timestamp, nullable=False),
     sa.Column("causation_id", sa.Uuid(), nullable=True),
     sa.Column("correlation_id", sa.Uuid(), nullable=False),
-    sa.UniqueConstraint("partner_id", "event_id", name="uq_timeline_partner_event"),
-    sa.Index("ix_timeline_partner_time", "partner_id", "occurred_at"),
+    sa.UniqueConstraint(
+        "generation", "partner_id", "event_id", name="uq_timeline_generation_partner_event"
+    ),
+    sa.Index("ix_timeline_generation_partner_time", "generation", "partner_id", "occurred_at"),
 )
 
 webhook_subscriptions = sa.Table(
@@ -134,4 +159,5 @@ webhook_audit = sa.Table(
 )
 
 READ_MODELS = [partner_list, timeline_entries]
-"""Everything a rebuild throws away and derives again from `received_events`."""
+"""Everything a rebuild derives again from `received_events`. Each has a `generation` column:
+a rebuild writes a new generation beside the served one and then swaps (docs/audit.md)."""

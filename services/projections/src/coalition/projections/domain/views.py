@@ -6,6 +6,7 @@ events in the same order cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from coalition.shared.events.envelope import RecordedEvent
@@ -78,6 +79,19 @@ AGREEMENT_STATUS = {
     "AgreementWithdrawn": "withdrawn",
 }
 """The agreement status each lifecycle event leaves its parties' rows in."""
+
+
+def fold_partner_changes(events: Iterable[RecordedEvent]) -> PartnerChanges:
+    """What a run of events changes in the partner list, folded into one set of columns per
+    partner (a later change wins), each with the time and id of the last event that changed it:
+    the same rows as applying the events one at a time."""
+    folded: PartnerChanges = {}
+    for event in events:
+        for partner_id, changes in partner_changes(event).items():
+            folded.setdefault(partner_id, {}).update(
+                changes, updated_at=event.metadata.occurred_at, last_event_id=event.event_id
+            )
+    return folded
 
 
 def partners_concerned(event: RecordedEvent) -> list[str]:

@@ -7,19 +7,18 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from coalition.projections.adapters.tables import partner_list, received_events, timeline_entries
-from coalition.projections.domain import views
-from coalition.projections.service_layer import projector
+from coalition.projections.adapters.tables import partner_list, timeline_entries
+from coalition.projections.service_layer.generations import served
 from coalition.shared.access.principal import Principal
-from coalition.shared.eventstore.store import as_utc, row_to_event
+from coalition.shared.eventstore.store import as_utc
 from coalition.shared.web.auth import PrincipalDep, require_campaign, visible
 from coalition.shared.web.deps import NOT_MODIFIED, EngineDep, conditional
 from coalition.shared.web.models import Moment
-from coalition.shared.web.problems import ForbiddenError, NotFoundError
+from coalition.shared.web.problems import NotFoundError
 
 router = APIRouter(tags=["read models"])
 
@@ -63,12 +62,9 @@ class Timeline(BaseModel):
     entries: list[TimelineEntry]
 
 
-class Rebuilt(BaseModel):
-    replayed: int
-
-
 def _partner(row: sa.Row[object]) -> PartnerRow:
     values = dict(row._mapping)
+    del values["generation"]
     values["updated_at"] = as_utc(values["updated_at"])
     return PartnerRow.model_validate(values)
 
@@ -97,7 +93,12 @@ async def list_partners(
     ] = None,
 ) -> PartnerPage:
     """Ordered by partner id, a stable key, so a cursor never skips or repeats a row."""
-    query = sa.select(partner_list).order_by(partner_list.c.partner_id).limit(limit + 1)
+    query = (
+        sa.select(partner_list)
+        .where(served(partner_list))
+        .order_by(partner_list.c.partner_id)
+        .limit(limit + 1)
+    )
     if campaign_id is not None:
         require_campaign(principal, campaign_id)
         query = query.where(partner_list.c.campaign_id == campaign_id)
@@ -127,7 +128,9 @@ async def get_partner(
     async with engine.connect() as conn:
         row = (
             await conn.execute(
-                sa.select(partner_list).where(partner_list.c.partner_id == partner_id)
+                sa.select(partner_list).where(
+                    served(partner_list), partner_list.c.partner_id == partner_id
+                )
             )
         ).first()
     not_found = NotFoundError(f"partner {partner_id} not found", partner_id=partner_id)
@@ -153,7 +156,7 @@ async def partner_timeline(
         rows = (
             await conn.execute(
                 sa.select(timeline_entries)
-                .where(timeline_entries.c.partner_id == partner_id)
+                .where(served(timeline_entries), timeline_entries.c.partner_id == partner_id)
                 .order_by(timeline_entries.c.occurred_at, timeline_entries.c.received_position)
             )
         ).all()
@@ -169,78 +172,6 @@ async def partner_timeline(
     return conditional(request, Timeline(partner_id=partner_id, entries=entries), etag)
 
 
-class AuditEntry(TimelineEntry):
-    position: int = Field(description="Order received; pass the last one as `after`.")
-    stream_id: str = Field(description="The record the event belongs to.")
-    payload: dict[str, Any] = Field(description="The event's payload.")
-
-
-class AuditPage(BaseModel):
-    campaign_id: str
-    entries: list[AuditEntry]
-    next_after: int | None = Field(description="`after` for the next page; none at the end.")
-
-
-@router.get(
-    "/campaigns/{campaign_id}/audit",
-    summary="Every event of a campaign across services, in the order received, with who and why.",
-)
-async def campaign_audit(
-    campaign_id: Annotated[str, Path(max_length=100)],
-    engine: EngineDep,
-    principal: PrincipalDep,
-    after: Annotated[int, Query(ge=0, le=2**62, description="`next_after` of the last page.")] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    event_type: Annotated[str | None, Query(max_length=200)] = None,
-) -> AuditPage:
-    """Read from the projections' own copy of the log, so campaign decisions (objectives,
-    positions, deal-breakers) are audited as partner ones are."""
-    require_campaign(principal, campaign_id)
-    query = (
-        sa.select(received_events)
-        .where(received_events.c.campaign_id == campaign_id)
-        .where(received_events.c.position > after)
-        .order_by(received_events.c.position)
-        .limit(limit + 1)
-    )
-    if event_type is not None:
-        query = query.where(received_events.c.event_type == event_type)
-    async with engine.connect() as conn:
-        rows = (await conn.execute(query)).all()
-    entries = []
-    for row in rows[:limit]:
-        event = row_to_event(row, position="source_position")
-        meta = event.metadata
-        entries.append(
-            AuditEntry(
-                position=row.position,
-                stream_id=event.stream_id,
-                event_id=event.event_id,
-                service=row.service,
-                event_type=event.event_type,
-                summary=views.summary(event),
-                actor=meta.actor,
-                reason=meta.reason,
-                occurred_at=as_utc(meta.occurred_at),
-                recorded_at=as_utc(event.recorded_at),
-                causation_id=meta.causation_id,
-                correlation_id=meta.correlation_id,
-                payload=event.payload,
-            )
-        )
-    next_after = entries[-1].position if len(rows) > limit else None
-    return AuditPage(campaign_id=campaign_id, entries=entries, next_after=next_after)
-
-
-@router.post(
-    "/rebuild", summary="Rebuild every read model from the received events (admin keys only)."
-)
-async def rebuild(engine: EngineDep, principal: PrincipalDep) -> Rebuilt:
-    if not principal.is_admin:
-        raise ForbiddenError("rebuilding spans every campaign: it needs an admin key")
-    return Rebuilt(replayed=await projector.rebuild(engine))
-
-
 async def _require_visible_partner(
     conn: AsyncConnection, principal: Principal, partner_id: str, not_found: NotFoundError
 ) -> None:
@@ -249,7 +180,9 @@ async def _require_visible_partner(
         return
     campaign_id = (
         await conn.execute(
-            sa.select(partner_list.c.campaign_id).where(partner_list.c.partner_id == partner_id)
+            sa.select(partner_list.c.campaign_id).where(
+                served(partner_list), partner_list.c.partner_id == partner_id
+            )
         )
     ).scalar()
     visible(principal, campaign_id, not_found)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from coalition.projections.adapters.tables import partner_list, received_events
+from coalition.projections.service_layer.generations import served
 from coalition.shared.events.envelope import RecordedEvent
 from coalition.shared.eventstore.store import as_utc, row_to_event
 
@@ -45,9 +46,11 @@ async def services_of(conn: AsyncConnection, positions: list[int]) -> dict[int, 
 
 
 async def partner_campaign(conn: AsyncConnection, partner_id: str) -> str | None:
-    """The campaign a partner belongs to, as the partner list has it."""
+    """The campaign a partner belongs to, as the served partner list has it."""
     return (
         await conn.execute(
-            sa.select(partner_list.c.campaign_id).where(partner_list.c.partner_id == partner_id)
+            sa.select(partner_list.c.campaign_id).where(
+                partner_list.c.partner_id == partner_id, served(partner_list)
+            )
         )
     ).scalar()
