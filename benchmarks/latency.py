@@ -1,6 +1,8 @@
 """End-to-end latency: from `POST /research/partners` until `GET /projections/partners/{id}`
-shows the partner with a pipeline `stage`, i.e. until research, scoring, engagement and
-projections have all processed their part.
+shows the partner with its `score`, i.e. until research, scoring (its re-scoring worker and
+its settle time included) and projections have all processed their part. Engagement opens an
+entry only for a partner scoring recommends with the campaign's auto-open on (at most a
+coalition's worth), so the pipeline stage is not on this path.
 
 The whole system runs as a subprocess (`coalition serve all`), configured only through its
 environment, as an operator would run it. Requests are sequential: one partner at a time.
@@ -30,7 +32,7 @@ SERVICES = ("research", "scoring", "engagement", "agreement", "projections")
 NATS_URL_ENV = "COALITION_BENCH_NATS_URL"
 BENCH_KEY = "coal_benchmark-admin-key-not-a-secret-0001"
 NATS_URL_DEFAULT = "nats://127.0.0.1:4222"
-HOPS = ("PartnerIdentified", "PartnerScored", "EngagementOpened")
+HOPS = ("PartnerIdentified", "PartnerScored")
 """The events on the way, each recorded by the next service in the chain."""
 
 
@@ -49,7 +51,7 @@ def percentile(values: list[float], fraction: float) -> float:
 class LatencyResult:
     backend: str
     end_to_end: list[float] = field(default_factory=list)
-    """Seconds from sending the POST to the projection showing the stage."""
+    """Seconds from sending the POST to the projection showing the score."""
     post: list[float] = field(default_factory=list)
     """Seconds until the POST answered (the event is committed in research)."""
     hops: dict[str, list[float]] = field(default_factory=dict)
@@ -161,7 +163,7 @@ async def _one(
         polls += 1
         answer = await client.get(f"/projections/partners/{partner_id}")
         elapsed = time.perf_counter() - start
-        if answer.status_code == 200 and answer.json().get("stage") is not None:
+        if answer.status_code == 200 and answer.json().get("score") is not None:
             return elapsed, posted, polls, partner_id, wall
         if answer.status_code not in (200, 404):
             answer.raise_for_status()

@@ -51,7 +51,7 @@ def hops_table(results: Sequence[LatencyResult]) -> str:
     """Median time from sending the POST until each event on the way was recorded."""
     header = " | ".join(f"{hop} recorded" for hop in HOPS)
     lines = [
-        f"| system | {header} | projection shows the stage |",
+        f"| system | {header} | projection shows the score |",
         "|---|" + "---:|" * (len(HOPS) + 1),
     ]
     for r in results:
@@ -115,7 +115,7 @@ def markdown(
             "## End-to-end latency",
             "",
             f"`POST /research/partners` until `GET /projections/partners/{{id}}` shows a "
-            f"`stage` (research → scoring → engagement → projections), polled every 5 ms; "
+            f"`score` (research → scoring → projections), polled every 5 ms; "
             f"{samples} sequential samples after {warm_up} warm-up requests; the whole system "
             "as a subprocess (`coalition serve all`, default log level).",
             "",
