@@ -33,12 +33,21 @@ from tests.support import bearer, free_port
 
 pytestmark = [
     pytest.mark.nats,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed"),
     pytest.mark.asyncio(loop_scope="module"),
 ]
 
 CAMPAIGN = "esf"
 WHITE = (255, 255, 255)
+
+
+@pytest.fixture(autouse=True)
+def _chromium_installed() -> None:
+    """Like a missing PostgreSQL or NATS: a failure that says what to do, not a skip."""
+    if CHROMIUM is None:
+        pytest.fail(
+            "chromium is not installed: `apt-get install chromium` (Debian's; .ci/run does it)",
+            pytrace=False,
+        )
 
 
 @dataclass
