@@ -3,6 +3,7 @@ caller's campaigns; as pages of JSON or as a whole CSV or JSON Lines export."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -119,7 +120,8 @@ async def _answer(
         if first and fmt == "csv":
             yield audit.csv_lines([], header=True)
 
-    disposition = f'attachment; filename="{name}.{fmt}"'
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "audit"
+    disposition = f'attachment; filename="{safe}.{fmt}"'
     return StreamingResponse(
         body(), media_type=MEDIA[fmt], headers={"Content-Disposition": disposition}
     )
