@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from benchmarks.campaign_events import Row, campaign_rows
 from benchmarks.postgres import Server
+from benchmarks.workload import RAW_COLUMNS
 from coalition.projections.adapters.tables import partner_list, received_events, timeline_entries
 from coalition.projections.bootstrap import service as projections_service
 from coalition.projections.service_layer import rebuilds
@@ -28,26 +29,8 @@ from coalition.shared.db import create_engine, migrate
 from coalition.shared.eventstore.store import row_to_event
 
 COPY_BATCH = 50_000
-COLUMNS = [
-    "event_id",
-    "stream_id",
-    "stream_type",
-    "stream_version",
-    "event_type",
-    "schema_version",
-    "payload",
-    "actor",
-    "reason",
-    "correlation_id",
-    "causation_id",
-    "campaign_id",
-    "occurred_at",
-    "recorded_at",
-    "previous_hash",
-    "hash",
-    "service",
-    "source_position",
-]
+COLUMNS = [*RAW_COLUMNS, "service", "source_position"]
+"""The events table's columns and what projections adds to its copy."""
 
 
 @dataclass(frozen=True)
